@@ -1,0 +1,202 @@
+"""Command line: ``keypoint summarize SOURCE``, ``--jsonl`` batches, ``run``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Settings, get_settings
+from bot.errors import InvalidSourceError, KeypointError
+from bot.fetch import Fetcher
+from bot.models import Digest
+from bot.pipeline import digest_html, digest_text, digest_url
+
+HTML_SUFFIXES = {".html", ".htm"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m bot`` and ``keypoint``."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "summarize":
+        if args.jsonl:
+            if args.source not in (None, "-"):
+                parser.error("--jsonl reads its items from stdin; give no SOURCE")
+            return asyncio.run(run_batch(sys.stdin, sys.stdout, points=args.points))
+        if args.source is None:
+            parser.error("summarize needs a SOURCE (URL, file or -), or --jsonl")
+        return asyncio.run(_summarize_one(args.source, args.points, args.json))
+    if args.command == "run":
+        from bot.telegram.app import run_bot
+
+        return run_bot(get_settings())
+    if args.command == "health":
+        from bot.telegram.health import check_health
+
+        return check_health(get_settings())
+    parser.print_help()
+    return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="keypoint", description="Key points and quotes of an article.")
+    commands = parser.add_subparsers(dest="command")
+    summarize = commands.add_parser("summarize", aliases=["summarise"], help="summarise a URL, a file or stdin")
+    summarize.add_argument("source", nargs="?", help="http(s) URL, .html/.htm/.txt/.md file, or - for stdin")
+    summarize.add_argument("--points", type=int, default=None, help="number of key points (default: by length)")
+    summarize.add_argument("--json", action="store_true", help="print one JSON object")
+    summarize.add_argument("--jsonl", action="store_true", help="batch: JSON lines from stdin to stdout")
+    commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("health", help="exit 0 if the running bot's heartbeat is fresh")
+    return parser
+
+
+async def _summarize_one(source: str, points: int | None, as_json: bool) -> int:
+    settings = get_settings()
+    started = time.perf_counter()
+    try:
+        digest = await summarize_source(source, settings, points=points)
+    except KeypointError as exc:
+        if as_json:
+            print(json.dumps(_error_record(None, str(exc), started), ensure_ascii=False))
+        else:
+            print(f"keypoint: {exc}", file=sys.stderr)
+        return 1
+    if as_json:
+        record = digest.to_record()
+        record.update(error=None, seconds=round(time.perf_counter() - started, 4))
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(format_for_terminal(digest))
+    return 0
+
+
+async def summarize_source(source: str, settings: Settings, *, points: int | None = None) -> Digest:
+    """A digest of a URL, a file path or ``-`` (stdin)."""
+    options: dict[str, Any] = {"points": points, "max_quotes": settings.max_quotes}
+    if source == "-":
+        return digest_text(sys.stdin.read(), **options)
+    if source.startswith(("http://", "https://")):
+        async with Fetcher(settings) as fetcher:
+            return await digest_url(source, fetcher, **options)
+    path = Path(source)
+    if not path.is_file():
+        raise InvalidSourceError(f"{source} is neither an http(s) URL nor a readable file")
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return digest_html(path.read_bytes(), **options)
+    if suffix in TEXT_SUFFIXES:
+        from bot.extract import decode_bytes
+
+        text, _codec = decode_bytes(path.read_bytes())
+        return digest_text(text, **options)
+    raise InvalidSourceError(f"unsupported file type {suffix or '(none)'}: use .html, .htm, .txt or .md")
+
+
+def format_for_terminal(digest: Digest, width: int = 88) -> str:
+    """A plain-text rendering for people reading a terminal."""
+    article, summary = digest.article, digest.summary
+    lines = [article.title or "(untitled)", "=" * min(width, len(article.title or "(untitled)") * 2)]
+    for point in summary.points:
+        lines.extend(textwrap.wrap(point, width, initial_indent="• ", subsequent_indent="  ") or ["•"])
+    shown = [q for q in summary.quotes if q.selected]
+    if shown:
+        lines.append("")
+        lines.append("Quotes:")
+        for quote in shown:
+            lines.extend(textwrap.wrap(f"“{quote.text}” — {quote.speaker or 'unattributed'}", width,
+                                       initial_indent="  ", subsequent_indent="    "))
+    if summary.keywords:
+        lines += ["", "Keywords: " + ", ".join(summary.keywords)]
+    lines += ["", f"Reduced by {digest.reduction_percent}% · {digest.reading_minutes} min read"]
+    if article.url:
+        lines.append(f"Source: {article.url}")
+    return "\n".join(lines)
+
+
+# --- batch contract -----------------------------------------------------------
+
+_INPUT_FIELDS = ("text", "html", "url")
+
+
+def _error_record(item_id: Any, message: str, started: float) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "title": None,
+        "language": None,
+        "text": "",
+        "points": [],
+        "quotes": [],
+        "keywords": [],
+        "error": message,
+        "seconds": round(time.perf_counter() - started, 4),
+    }
+
+
+async def run_batch(source: TextIO, sink: TextIO, *, points: int | None = None) -> int:
+    """Answer every JSON line of ``source`` with one line on ``sink``, in order."""
+    settings = get_settings()
+    async with Fetcher(settings) as fetcher:
+        for line in source:
+            if not line.strip():
+                continue
+            record = await process_batch_line(line, fetcher, settings, default_points=points)
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sink.flush()
+    return 0
+
+
+async def process_batch_line(
+    line: str, fetcher: Fetcher, settings: Settings, *, default_points: int | None = None
+) -> dict[str, Any]:
+    """One output record for one input line; never raises."""
+    started = time.perf_counter()
+    item_id: Any = None
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise InvalidSourceError("each line must be a JSON object")
+        item_id = item.get("id")
+        given = [name for name in _INPUT_FIELDS if item.get(name) is not None]
+        if len(given) != 1:
+            raise InvalidSourceError('give exactly one of "text", "html" or "url"')
+        field = given[0]
+        value = item[field]
+        if not isinstance(value, str):
+            raise InvalidSourceError(f'"{field}" must be a string')
+        points = item.get("points", default_points)
+        if points is not None and (not isinstance(points, int) or isinstance(points, bool) or points < 0):
+            raise InvalidSourceError('"points" must be a non-negative integer')
+        title = item.get("title") if isinstance(item.get("title"), str) else None
+        language = item.get("language") if isinstance(item.get("language"), str) else None
+        options: dict[str, Any] = {"points": points, "language": language, "max_quotes": settings.max_quotes}
+        if field == "text":
+            digest = await asyncio.to_thread(digest_text, value, title=title, **options)
+        elif field == "html":
+            digest = await asyncio.to_thread(digest_html, value, title=title, **options)
+        else:
+            digest = await digest_url(value, fetcher, **options)
+            if title:
+                digest.article = digest.article.__class__(**{**_fields(digest.article), "title": title})
+    except json.JSONDecodeError as exc:
+        return _error_record(None, f"invalid JSON: {exc.msg}", started)
+    except KeypointError as exc:
+        return _error_record(item_id, str(exc), started)
+    except Exception as exc:  # noqa: BLE001 - a batch never aborts on one item
+        return _error_record(item_id, f"internal error: {type(exc).__name__}: {exc}", started)
+    record = digest.to_record(item_id)
+    record.update(error=None, seconds=round(time.perf_counter() - started, 4))
+    return record
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}

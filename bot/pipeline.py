@@ -1,0 +1,94 @@
+"""The article pipeline: source → fetch → extract → repair → summarise.
+
+The synchronous functions (``digest_*``) are pure CPU work; the bot runs them
+in a worker pool. :func:`digest_url` is the only one that does I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import replace
+from functools import partial
+from typing import TypeVar
+
+from bot.errors import EmptyTextError
+from bot.extract import article_from_text, extract, extract_html
+from bot.extract.text import split_headline
+from bot.fetch import Fetcher
+from bot.language import detect_language
+from bot.models import Article, Digest, FetchedPage
+from bot.repair import fix_and_explain, fix_text
+from bot.summarise import summarise
+
+T = TypeVar("T")
+
+__all__ = ["digest_article", "digest_text", "digest_html", "digest_page", "digest_url"]
+
+
+def digest_article(
+    article: Article,
+    *,
+    points: int | None = None,
+    language: str | None = None,
+    max_quotes: int = 3,
+    guess_title: bool = False,
+) -> Digest:
+    """Repair and summarise an extracted article.
+
+    ``guess_title``: for plain text with no title, take a headline first line
+    as the title (after repair, so a spam line above it cannot be chosen).
+    """
+    started = time.perf_counter()
+    repaired = fix_and_explain(article.text)
+    if not repaired.text.strip():
+        raise EmptyTextError("there is no text to summarise")
+    title = fix_text(article.title).strip() if article.title else None
+    text = repaired.text
+    if title is None and guess_title:
+        title, text = split_headline(text)
+    language = language or detect_language(text, hint=article.language)
+    clean = replace(article, text=text, title=title or None, language=language)
+    summary = summarise(clean.text, title=clean.title, language=language, points=points, max_quotes=max_quotes)
+    return Digest(clean, summary, list(repaired.applied), time.perf_counter() - started)
+
+
+def digest_text(text: str, *, title: str | None = None, url: str | None = None, **options: object) -> Digest:
+    """Summarise pasted text or a text/Markdown file."""
+    if not text or not text.strip():
+        raise EmptyTextError("there is no text to summarise")
+    article = article_from_text(text, title=title, url=url)
+    return digest_article(article, guess_title=article.title is None, **options)  # type: ignore[arg-type]
+
+
+def digest_html(html: str | bytes, *, url: str | None = None, title: str | None = None, **options: object) -> Digest:
+    """Summarise an HTML page you already hold."""
+    article = extract_html(html, url=url)
+    if title:
+        article = replace(article, title=title)
+    return digest_article(article, **options)  # type: ignore[arg-type]
+
+
+def digest_page(page: FetchedPage, **options: object) -> Digest:
+    """Summarise a fetched page of any supported type."""
+    return digest_article(extract(page), **options)  # type: ignore[arg-type]
+
+
+async def digest_url(
+    url: str,
+    fetcher: Fetcher,
+    *,
+    executor: Executor | None = None,
+    **options: object,
+) -> Digest:
+    """Fetch ``url`` and summarise it; CPU work runs in ``executor``."""
+    page = await fetcher.fetch(url)
+    return await run_cpu(executor, partial(digest_page, page, **options))
+
+
+async def run_cpu(executor: Executor | None, work: Callable[[], T]) -> T:
+    """Run ``work`` off the event loop (default: the loop's thread pool)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, work)

@@ -1,0 +1,39 @@
+"""Repair damaged web text, explainably.
+
+Modelled on ftfy: :func:`fix_text` returns the repaired text and
+:func:`fix_and_explain` also says which named rules changed something. Each
+rule is a small documented function in :mod:`bot.repair.rules`; the order
+they run in is :data:`bot.repair.rules.RULES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.repair.rules import RULES, Rule
+
+__all__ = ["Repair", "fix_text", "fix_and_explain", "RULES"]
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """Repaired text and the names of the rules that changed it, in order."""
+
+    text: str
+    applied: list[str] = field(default_factory=list)
+
+
+def fix_and_explain(text: str, *, rules: tuple[Rule, ...] = RULES) -> Repair:
+    """Run every rule over ``text``; report the ones that changed it."""
+    applied: list[str] = []
+    for rule in rules:
+        fixed = rule(text)
+        if fixed != text:
+            applied.append(rule.__name__)
+            text = fixed
+    return Repair(text=text, applied=applied)
+
+
+def fix_text(text: str) -> str:
+    """``text`` with every repair rule applied."""
+    return fix_and_explain(text).text

@@ -1,0 +1,142 @@
+"""The repair rules, each a small named function from text to text.
+
+Rules must leave real text alone: every one has tests for what it changes
+and for look-alike text it must not touch.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+
+import ftfy
+
+Rule = Callable[[str], str]
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+
+
+@lru_cache(maxsize=None)
+def _lines_of(name: str) -> tuple[str, ...]:
+    text = resources.files("bot.repair").joinpath("data", name).read_text("utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def fix_mojibake(text: str) -> str:
+    """ftfy's fixes: mojibake, HTML entities only where unambiguous, odd spaces.
+
+    ftfy's ``fix_latin_ligatures`` and ``uncurl_quotes`` stay off: curly quotes
+    carry meaning for quote extraction and ligatures are rare in news.
+    """
+    return ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC")
+
+
+_TAG = re.compile(r"</?(?:span|div|p|br|strong|em|b|i|a|font|section|img)\b[^<>]{0,200}/?>", re.IGNORECASE)
+_BROKEN_CLOSE_TAG = re.compile(r"\?/(?:span|div|p|strong|em|b|i|a|font)>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+
+def strip_markup_remnants(text: str) -> str:
+    """Drop leftover tags (``</span>``) and decode stray entities (``&nbsp;``)."""
+    text = _BROKEN_CLOSE_TAG.sub("", text)
+    text = _TAG.sub("", text)
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
+_GLUED_PINYIN = re.compile(rf"(?<=[{_HAN}])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+
+
+def remove_glued_pinyin(text: str) -> str:
+    """``技術(shù)`` → ``技術``: pinyin with tone marks glued after a Han character.
+
+    Only lower-case syllables with at least one tone mark, directly after a
+    Han character, are removed, so ``(AI)``, ``(2023)`` and ``（注）`` stay.
+    """
+    return _GLUED_PINYIN.sub("", text)
+
+
+def drop_image_placeholders(text: str) -> str:
+    """Remove lines that only say an image was here (``圖片``, ``[image]``)."""
+    placeholders = set(_lines_of("placeholders.txt"))
+    kept = [line for line in text.split("\n") if line.strip() not in placeholders]
+    return "\n".join(kept)
+
+
+_LIST_SEPARATORS = re.compile(r"[,，、|｜]")
+_SENTENCE_END = re.compile(r"[。！？!?.;；:：」”\"]")
+
+
+def drop_keyword_spam(text: str) -> str:
+    """Remove keyword-stuffing lines: many short comma-separated phrases, no sentence.
+
+    Such lines head content-farm copies (``午夜视频…,日韩视频…,…``). A line
+    qualifies with at least six items, each at most 16 characters, and no
+    sentence punctuation at all.
+    """
+    kept = []
+    for line in text.split("\n"):
+        items = [item.strip() for item in _LIST_SEPARATORS.split(line) if item.strip()]
+        if len(items) >= 6 and max(len(i) for i in items) <= 16 and not _SENTENCE_END.search(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+_DEBRIS = re.compile(r"[\s\d()（）\[\]【】|｜·•:：,，.。/\\+\-_>›»«<]+")
+
+
+def drop_widget_lines(text: str) -> str:
+    """Remove lines made only of share/like/comment widget words and counters."""
+    words = sorted(_lines_of("widget_words.txt"), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    kept = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and len(stripped) <= 40:
+            residue = _DEBRIS.sub("", pattern.sub("", stripped))
+            if not residue:
+                continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def cut_site_footer(text: str) -> str:
+    """End the text at a site footer (disclaimer, copyright) near its end."""
+    phrases = _lines_of("footer_phrases.txt")
+    lines = text.split("\n")
+    total = len(text)
+    offset = 0
+    for index, line in enumerate(lines):
+        if offset >= total * 0.6 and any(p.lower() in line.lower() for p in phrases):
+            return "\n".join(lines[:index]).rstrip()
+        offset += len(line) + 1
+    return text
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_CJK_SPACE = re.compile(rf"(?<=[{_HAN}，。！？；：、」』）])[ \t]+(?=[{_HAN}「『（，。！？；：、])")
+
+
+def normalise_whitespace(text: str) -> str:
+    """One space between words, none between Chinese characters, ≤ 1 blank line."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = _CJK_SPACE.sub("", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+RULES: tuple[Rule, ...] = (
+    fix_mojibake,
+    strip_markup_remnants,
+    remove_glued_pinyin,
+    drop_image_placeholders,
+    drop_keyword_spam,
+    drop_widget_lines,
+    cut_site_footer,
+    normalise_whitespace,
+)

@@ -1,0 +1,1 @@
+"""The Telegram layer: the only part of Keypoint that knows about Telegram."""

@@ -1,0 +1,1 @@
+"""Helpers for the test suite: local servers and shared-data lookup."""
