@@ -1,13 +1,21 @@
 """Language identification and script helpers shared by every stage.
 
 Chinese is decided by script (Han characters without kana or hangul), because
-statistical identifiers confuse short Chinese texts with Japanese; everything
-else goes to py3langid, a small, well-kept classifier.
+statistical identifiers confuse short Chinese texts with Japanese. Other
+scripts decide their language where one script means one language; Latin and
+Cyrillic text is told apart by its most frequent function words
+(``bot/data/function-words/*.txt``). We wrote this instead of using py3langid
+because py3langid pulls in numpy (about 75 MB of a container image, and a
+second of model loading) to answer a question that, for choosing stopwords,
+function words answer as well; unknown languages simply fall back to English
+rules, which degrade gracefully.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -59,10 +67,41 @@ def detect_language(text: str, hint: str | None = None) -> str:
 
 
 def _classify(sample: str) -> str:
-    import py3langid  # loads its model on first use (about a second)
+    for pattern, code in _SCRIPTS:
+        if len(pattern.findall(sample)) > 20:
+            return code
+    words = _WORD.findall(sample.lower())
+    if not words:
+        return "en"
+    best, best_hits = "en", 0
+    for code, vocabulary in _function_words().items():
+        hits = sum(1 for word in words if word in vocabulary)
+        if hits > best_hits or (hits == best_hits and code == "en"):
+            best, best_hits = code, hits
+    if best_hits < 2 and _CYRILLIC.search(sample):
+        return "ru"
+    return best
 
-    code, _score = py3langid.classify(sample)
-    return str(code)
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_SCRIPTS = (
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0900-\u097f]"), "hi"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+)
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, frozenset[str]]:
+    folder = resources.files("bot").joinpath("data", "function-words")
+    vocabularies = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".txt"):
+            words = entry.read_text("utf-8").split("\n")
+            vocabularies[entry.name[:-4]] = frozenset(w.strip() for w in words if w.strip() and not w.startswith("#"))
+    return vocabularies
 
 
 def count_reading_units(text: str) -> tuple[int, int]:
