@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import ssl
+from collections.abc import Iterable
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import httpx
 
@@ -13,45 +15,55 @@ from bot.config import Settings
 from bot.errors import (
     FetchTimeoutError,
     InvalidSourceError,
+    KeypointError,
     TooLargeError,
     UnreachableError,
-    UnsupportedContentError,
 )
-from bot.fetch.guard import IPAddress, check_url_shape, resolve_public
+from bot.fetch.decompress import ACCEPT_ENCODING, decoder_chain, run_chain
+from bot.fetch.guard import IPNetwork, Resolver, check_url, system_resolver
+from bot.fetch.sniff import final_type, parse_content_type, precheck
+from bot.fetch.transport import GuardedBackend, GuardedTransport
 from bot.models import FetchedPage
 
-SUPPORTED_TYPES = (
-    "text/html",
-    "application/xhtml+xml",
-    "text/plain",
-    "text/markdown",
-    "text/x-markdown",
-    "application/pdf",
-)
 _REDIRECTS = {301, 302, 303, 307, 308}
+ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
 
 
 class Fetcher:
-    """Fetches pages with one pooled client; use as an async context manager."""
+    """Fetches pages with one pooled client; use as an async context manager.
 
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    ``resolver``, ``trusted`` and ``verify`` are seams for tests (a name
+    service we control, loopback addresses that count as public, a private
+    CA); production code passes none of them.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        resolver: Resolver = system_resolver,
+        trusted: Iterable[IPNetwork] = (),
+        verify: ssl.SSLContext | None = None,
+    ) -> None:
         self._settings = settings
-        timeout = httpx.Timeout(
-            connect=settings.connect_timeout,
-            read=settings.read_timeout,
-            write=settings.read_timeout,
-            pool=settings.connect_timeout,
+        backend = GuardedBackend(
+            allow_private=settings.allow_private_addresses, resolver=resolver, trusted=trusted
         )
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=16, keepalive_expiry=30)
         self._client = httpx.AsyncClient(
-            timeout=timeout,
-            follow_redirects=False,  # every hop is checked by the guard first
-            headers={
-                "User-Agent": settings.user_agent,
-                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.8,*/*;q=0.5",
-                "Accept-Encoding": "gzip, deflate, br",
-            },
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
-            transport=transport,
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=settings.connect_timeout,
+            ),
+            follow_redirects=False,  # every hop goes through check_url and the guard
+            headers={"User-Agent": settings.user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
+            # Cookies live for one fetch only (see _fetch), never shared between users.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+            # No proxies from the environment: a proxy would connect wherever it likes.
+            trust_env=False,
+            transport=GuardedTransport(backend, limits=limits, verify=verify),
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -66,6 +78,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        """Close pooled connections."""
         await self._client.aclose()
 
     async def fetch(self, url: str) -> FetchedPage:
@@ -73,96 +86,85 @@ class Fetcher:
         try:
             async with asyncio.timeout(self._settings.total_timeout):
                 return await self._fetch(url)
-        except TimeoutError as exc:
+        except KeypointError:
+            raise
+        except (TimeoutError, httpx.TimeoutException) as exc:
             raise FetchTimeoutError("the page took too long to load") from exc
-        except httpx.TimeoutException as exc:
-            raise FetchTimeoutError("the page took too long to load") from exc
+        except httpx.InvalidURL as exc:
+            raise InvalidSourceError("the link is not a valid web address") from exc
         except httpx.HTTPError as exc:
-            raise UnreachableError(f"could not load the page ({type(exc).__name__})") from exc
+            raise UnreachableError(f"could not load the page ({_reason(exc)})") from exc
 
     async def _fetch(self, url: str) -> FetchedPage:
-        current = url
+        current = check_url(url)
+        cookies = httpx.Cookies()
         for _hop in range(self._settings.max_redirects + 1):
-            host = check_url_shape(current)
-            parts = urlsplit(current)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            addresses = await resolve_public(host, port, allow_private=self._settings.allow_private_addresses)
-            request = self._pinned_request(current, host, addresses[0])
+            request = self._client.build_request("GET", current, cookies=cookies)
             response = await self._client.send(request, stream=True)
             try:
-                if response.status_code in _REDIRECTS and "location" in response.headers:
-                    current = urljoin(current, response.headers["location"])
+                cookies.extract_cookies(response)
+                if response.status_code in _REDIRECTS:
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise UnreachableError(f"the server answered {response.status_code} without a new address")
+                    current = check_url(urljoin(current, location))
                     continue
                 if response.status_code >= 400:
                     raise UnreachableError(f"the server answered {response.status_code}")
                 return await self._read(url, current, response)
             finally:
                 await response.aclose()
-        raise UnreachableError(f"more than {self._settings.max_redirects} redirects")
-
-    def _pinned_request(self, url: str, host: str, address: IPAddress) -> httpx.Request:
-        """A request that connects to the address we checked, not to a second lookup.
-
-        Connecting by IP closes the DNS-rebinding window; the Host header and
-        the TLS server name (SNI, also used for certificate checks) keep the
-        original host name.
-        """
-        parts = urlsplit(url)
-        literal = f"[{address}]" if isinstance(address, ipaddress.IPv6Address) else str(address)
-        netloc = literal if parts.port is None else f"{literal}:{parts.port}"
-        pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-        host_header = host if parts.port is None else f"{host}:{parts.port}"
-        if ":" in host and not host.startswith("["):
-            host_header = f"[{host}]" if parts.port is None else f"[{host}]:{parts.port}"
-        request = self._client.build_request(
-            "GET",
-            pinned,
-            headers={"Host": host_header},
-            extensions={"sni_hostname": host},
-        )
-        return request
+        raise UnreachableError(f"the link redirects more than {self._settings.max_redirects} times")
 
     async def _read(self, url: str, final_url: str, response: httpx.Response) -> FetchedPage:
-        content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
-        if content_type and not content_type.startswith(SUPPORTED_TYPES):
-            raise UnsupportedContentError(f"unsupported content type {content_type}")
+        declared_type, charset = parse_content_type(response.headers.get("content-type", ""))
+        precheck(declared_type)
         limit = self._settings.max_body_bytes
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise TooLargeError(f"the page is larger than {limit // 1_000_000} MB")
+        too_large = TooLargeError(f"the page is larger than {_megabytes(limit)}")
+        length = response.headers.get("content-length", "").strip()
+        if length.isdigit() and int(length) > limit:
+            raise too_large  # refused before reading a byte of it
+        chain = decoder_chain(response.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        # aiter_bytes yields decompressed bytes, so the limit also stops gzip bombs.
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise TooLargeError(f"the page is larger than {limit // 1_000_000} MB")
-            chunks.append(chunk)
+        # Raw bytes, decoded here in bounded slices: httpx would inflate a
+        # whole network chunk at once, which is what a compression bomb needs.
+        async for raw in response.aiter_raw():
+            for piece in run_chain(chain, raw):
+                size += len(piece)
+                if size > limit:
+                    raise too_large
+                chunks.append(piece)
+        body = b"".join(chunks)
         return FetchedPage(
             url=url,
             final_url=final_url,
             status=response.status_code,
-            content_type=content_type or "text/html",
-            body=b"".join(chunks),
+            content_type=final_type(declared_type, body, charset),
+            body=body,
             declared_charset=charset,
         )
 
 
-def _parse_content_type(header: str) -> tuple[str, str | None]:
-    """('text/html', 'gbk') from 'text/html; charset=GBK'."""
-    main, _, params = header.partition(";")
-    charset = None
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip("\"'").lower() or None
-    return main.strip().lower(), charset
+def _megabytes(limit: int) -> str:
+    return f"{limit / 1_000_000:g} MB" if limit >= 100_000 else f"{limit:,} bytes"
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    """A short, non-technical reason for a transport failure."""
+    text = str(exc).lower()
+    if "certificate" in text or "ssl" in text or "tls" in text:
+        return "its secure connection could not be verified"
+    if isinstance(exc, httpx.ConnectError):
+        return "the server refused the connection"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the server broke off or sent a malformed answer"
+    return type(exc).__name__
 
 
 def ensure_http_url(url: str) -> str:
     """Validate the shape of a user-supplied URL (no network)."""
-    check_url_shape(url)
-    return url
+    return check_url(url)
 
 
-__all__ = ["Fetcher", "ensure_http_url", "InvalidSourceError"]
+__all__ = ["Fetcher", "ensure_http_url"]
