@@ -1,75 +1,175 @@
-"""Wire the Telegram application: ``build_application`` and ``run_bot``."""
+"""Wire the Telegram application: ``build_application``, ``serve`` and ``run_bot``."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
-from telegram import Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.config import Settings
-from bot.errors import KeypointError
 from bot.fetch import Fetcher
-from bot.pipeline import digest_url
-from bot.render import render_digest, split_html
+from bot.pipeline import run_cpu
+from bot.storage import SQLiteStorage, Storage
+from bot.telegram import handlers
+from bot.telegram.deps import Deps
+from bot.telegram.limits import RequestLimits
+from bot.telegram.logsafe import configure_logging
+from bot.telegram.service import Summaries, warm_up_job
+from bot.telegram.settings_ui import settings_button, settings_command
+from bot.telegram.texts import LANGUAGES, text
 
 log = logging.getLogger(__name__)
 
+HEARTBEAT_SECONDS = 30.0
+MENU = ("summary", "tldr", "settings", "help")
 
-def build_application(settings: Settings) -> Application:
-    """The application with every handler wired; not started."""
+
+def file_url_for(settings: Settings) -> str:
+    """The Bot API file URL: configured, else derived from the API URL (``…/bot`` → ``…/file/bot``)."""
+    if settings.bot_api_file_url:
+        return settings.bot_api_file_url
+    base = settings.bot_api_url
+    if base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return base.rstrip("/") + "/file/bot"
+
+
+def build_application(settings: Settings, storage: Storage | None = None) -> Application:
+    """The application with every handler wired; resources open in ``post_init``."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     application = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.bot_api_url)
+        .base_file_url(file_url_for(settings))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
         .post_init(_open_resources)
         .post_shutdown(_close_resources)
         .build()
     )
-    application.bot_data["settings"] = settings
-    application.add_handler(MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, summarise_links))
+    limits = RequestLimits(settings.user_rate_per_minute, settings.chat_rate_per_minute)
+    application.bot_data["deps"] = Deps(settings, storage or SQLiteStorage(settings.db_path), limits)
+    _add_handlers(application)
     return application
 
 
+def _add_handlers(application: Application) -> None:
+    # Only new messages: an edited message must never trigger a second reply.
+    new = filters.UpdateType.MESSAGE
+    content = filters.TEXT | filters.CAPTION | filters.Document.ALL
+    group_links = (
+        filters.Entity("url") | filters.Entity("text_link")
+        | filters.CaptionEntity("url") | filters.CaptionEntity("text_link")
+    )
+    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    application.add_handlers([
+        CommandHandler("start", handlers.start, filters=new),
+        CommandHandler("help", handlers.help_command, filters=new),
+        CommandHandler(["summary", "tldr"], handlers.summary_command, filters=new),
+        CommandHandler("settings", settings_command, filters=new),
+        MessageHandler(new & filters.ChatType.PRIVATE & content & ~filters.COMMAND, handlers.private_message),
+        MessageHandler(new & filters.ChatType.GROUPS & group_links & ~filters.COMMAND, handlers.group_link),
+        CallbackQueryHandler(handlers.view_button, pattern=r"^v\|"),
+        CallbackQueryHandler(settings_button, pattern=r"^s\|"),
+        InlineQueryHandler(handlers.inline_query),
+    ])
+    application.add_error_handler(handlers.on_error)
+
+
 async def _open_resources(application: Application) -> None:
-    application.bot_data["fetcher"] = Fetcher(application.bot_data["settings"])
+    """Storage, the shared fetcher, the worker pool, the command menu and the heartbeat."""
+    shared: Deps = application.bot_data["deps"]
+    settings = shared.settings
+    await shared.storage.open()
+    executor = ProcessPoolExecutor(max_workers=settings.workers) if settings.workers > 0 else None
+    # Start every worker now so the first user does not wait for it.
+    await asyncio.gather(*(run_cpu(executor, warm_up_job) for _ in range(max(1, settings.workers))))
+    shared.summaries = Summaries(settings, shared.storage, Fetcher(settings), executor)
+    application.bot_data["executor"] = executor
+    application.bot_data["loop"] = asyncio.get_running_loop()
+    for language in LANGUAGES:
+        commands = [BotCommand(name, text(language, f"cmd_{name}")) for name in MENU]
+        await application.bot.set_my_commands(commands, language_code=None if language == "en" else language)
+    if settings.heartbeat_path is not None:
+        application.bot_data["heartbeat"] = asyncio.create_task(_heartbeat(settings.heartbeat_path))
+    log.info("bot @%s ready (%s mode, %d workers)", application.bot.username, settings.mode, settings.workers)
 
 
 async def _close_resources(application: Application) -> None:
-    fetcher = application.bot_data.pop("fetcher", None)
-    if fetcher is not None:
-        await fetcher.aclose()
+    shared: Deps = application.bot_data["deps"]
+    heartbeat = application.bot_data.pop("heartbeat", None)
+    if heartbeat is not None:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+    if shared.summaries is not None:
+        await shared.summaries.fetcher.aclose()
+    executor = application.bot_data.pop("executor", None)
+    if executor is not None:
+        executor.shutdown(wait=False, cancel_futures=True)
+    await shared.storage.close()
 
 
-async def summarise_links(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Reply to a private message with a summary of the first link in it."""
-    message = update.effective_message
-    if message is None or not message.text:
-        return
-    urls = [u for u in message.parse_entities(["url"]).values()]
-    if not urls:
-        await message.reply_text("Send me a link to an article.")
-        return
-    try:
-        digest = await digest_url(urls[0], context.bot_data["fetcher"])
-    except KeypointError as exc:
-        await message.reply_text(f"Sorry: {exc}")
-        return
-    for part in split_html(render_digest(digest)):
-        await message.reply_text(part, parse_mode=ParseMode.HTML)
+async def _heartbeat(path: Path) -> None:
+    """Touch ``path`` while the event loop is alive (``keypoint health`` reads its age)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        path.touch()
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+
+
+def serve(application: Application, settings: Settings, *, stop_signals: Sequence[int] | None | object = ...) -> None:
+    """Run ``application`` until stopped, by long polling or behind a webhook."""
+    signals = {} if stop_signals is ... else {"stop_signals": stop_signals}
+    if settings.mode == "webhook":
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            **signals,  # type: ignore[arg-type]
+        )
+    else:
+        application.run_polling(
+            timeout=settings.poll_timeout_seconds,
+            allowed_updates=Update.ALL_TYPES,
+            **signals,  # type: ignore[arg-type]
+        )
 
 
 def run_bot(settings: Settings) -> int:
-    """Start the bot in the configured mode; 2 without a token."""
+    """Start the bot in the configured mode; 2 when it cannot start."""
     if not settings.token:
         print("keypoint: TELEGRAM_BOT_TOKEN is not set; export it to run the bot.", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
-    build_application(settings).run_polling()
+    if settings.mode == "webhook" and not settings.webhook_url:
+        print("keypoint: webhook mode needs KEYPOINT_WEBHOOK_URL (the public HTTPS URL).", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.token)
+    serve(build_application(settings), settings)
     return 0

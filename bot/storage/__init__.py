@@ -1,0 +1,21 @@
+"""Persistence for the bot: chat settings and the digest cache, behind :class:`Storage`.
+
+``SQLiteStorage`` is the default; anything that satisfies the protocol (a
+networked store, say) can replace it in :func:`bot.telegram.app.build_application`.
+"""
+
+from bot.storage.base import ChatSettings, Storage
+from bot.storage.codec import digest_from_json, digest_to_json
+from bot.storage.sqlite import SQLiteStorage
+from bot.storage.urls import content_key, normalise_url, url_key
+
+__all__ = [
+    "ChatSettings",
+    "Storage",
+    "SQLiteStorage",
+    "digest_from_json",
+    "digest_to_json",
+    "normalise_url",
+    "url_key",
+    "content_key",
+]

@@ -1,0 +1,110 @@
+"""SQLite storage (``aiosqlite``): one file, one connection, WAL journal."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import aiosqlite
+
+from bot.models import Digest
+from bot.storage.base import ChatSettings
+from bot.storage.codec import digest_from_json, digest_to_json
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chat_settings (
+    chat_id INTEGER PRIMARY KEY,
+    data TEXT NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS digests (
+    key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS digests_created ON digests (created);
+"""
+
+_SETTING_NAMES = {f.name for f in fields(ChatSettings)}
+
+
+class SQLiteStorage:
+    """:class:`~bot.storage.base.Storage` in a SQLite file.
+
+    Chat settings are also kept in memory: every update reads them, and this
+    process is the only writer. Digests older than ``retention_seconds`` are
+    removed when the store opens (buttons on older replies then say "expired").
+    """
+
+    def __init__(self, path: Path | str, *, retention_seconds: float = 30 * 86_400) -> None:
+        self._path = str(path)
+        self._retention = retention_seconds
+        self._db: aiosqlite.Connection | None = None
+        self._settings: dict[int, ChatSettings] = {}
+
+    async def open(self) -> None:
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self._path)
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA synchronous=NORMAL")
+        await self._db.executescript(_SCHEMA)
+        await self._db.execute("DELETE FROM digests WHERE created < ?", (time.time() - self._retention,))
+        await self._db.commit()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def _conn(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("storage is not open")
+        return self._db
+
+    async def get_chat_settings(self, chat_id: int) -> ChatSettings:
+        cached = self._settings.get(chat_id)
+        if cached is not None:
+            return cached
+        async with self._conn.execute("SELECT data FROM chat_settings WHERE chat_id = ?", (chat_id,)) as rows:
+            row = await rows.fetchone()
+        settings = ChatSettings()
+        if row is not None:
+            stored = json.loads(row[0])
+            # Unknown names (from a newer version) are ignored rather than fatal.
+            settings = ChatSettings(**{k: v for k, v in stored.items() if k in _SETTING_NAMES})
+        self._settings[chat_id] = settings
+        return settings
+
+    async def set_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:
+        await self._conn.execute(
+            "INSERT INTO chat_settings (chat_id, data, updated) VALUES (?, ?, ?) "
+            "ON CONFLICT(chat_id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+            (chat_id, json.dumps(asdict(settings)), time.time()),
+        )
+        await self._conn.commit()
+        self._settings[chat_id] = settings
+
+    async def get_digest(self, key: str, max_age_seconds: float | None = None) -> Digest | None:
+        async with self._conn.execute("SELECT data, created FROM digests WHERE key = ?", (key,)) as rows:
+            row = await rows.fetchone()
+        if row is None:
+            return None
+        data, created = row
+        if max_age_seconds is not None and time.time() - created > max_age_seconds:
+            return None
+        try:
+            return digest_from_json(data)
+        except (ValueError, KeyError, TypeError):
+            return None  # written by an incompatible version: treat as a miss
+
+    async def put_digest(self, key: str, digest: Digest, source: str) -> None:
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO digests (key, source, data, created) VALUES (?, ?, ?, ?)",
+            (key, source, digest_to_json(digest), time.time()),
+        )
+        await self._conn.commit()

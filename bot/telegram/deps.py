@@ -1,0 +1,43 @@
+"""What every handler needs, kept in ``application.bot_data["deps"]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.storage import ChatSettings, Storage
+from bot.telegram.limits import RequestLimits
+from bot.telegram.service import Summaries
+from bot.telegram.texts import language_for
+
+
+@dataclass
+class Deps:
+    """Shared objects; ``summaries`` exists once the application has started."""
+
+    settings: Settings
+    storage: Storage
+    limits: RequestLimits
+    summaries: Summaries | None = None
+
+    @property
+    def ready(self) -> Summaries:
+        if self.summaries is None:
+            raise RuntimeError("the application has not started")
+        return self.summaries
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    return context.bot_data["deps"]
+
+
+async def chat_preferences(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[ChatSettings, str]:
+    """The chat's settings and the language to talk in (inline queries: the user's private chat)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    chat_id = chat.id if chat is not None else (user.id if user is not None else 0)
+    settings = await deps(context).storage.get_chat_settings(chat_id)
+    return settings, language_for(settings.language, user.language_code if user else None)

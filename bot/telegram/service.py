@@ -1,0 +1,139 @@
+"""Making digests for the bot: cache first, then fetch, then CPU work in a process pool.
+
+The ``*_job`` functions run in worker processes, so they live at module level
+(picklable) and take only picklable arguments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from functools import partial
+from pathlib import PurePosixPath
+
+from bot.config import Settings
+from bot.errors import TooLargeError, UnsupportedContentError
+from bot.fetch import Fetcher
+from bot.models import Digest, FetchedPage
+from bot.pipeline import digest_page, digest_text, run_cpu
+from bot.storage import Storage, content_key, normalise_url, url_key
+from bot.summarise import summarise
+
+DOCUMENT_TYPES = {
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".pdf": "application/pdf",
+}
+_MIME_TYPES = set(DOCUMENT_TYPES.values()) | {"application/xhtml+xml", "text/x-markdown"}
+
+
+def page_job(page: FetchedPage, max_quotes: int) -> Digest:
+    """Extract, repair and summarise a fetched page or document (worker process)."""
+    return digest_page(page, max_quotes=max_quotes)
+
+
+def text_job(text: str, max_quotes: int) -> Digest:
+    """Summarise pasted text (worker process)."""
+    return digest_text(text, max_quotes=max_quotes)
+
+
+def points_job(digest: Digest, points: int, max_quotes: int) -> Digest:
+    """The same article summarised to ``points`` points; no fetching, no re-extraction."""
+    article = digest.article
+    summary = summarise(
+        article.text, title=article.title, language=digest.summary.language, points=points, max_quotes=max_quotes
+    )
+    return Digest(article, summary, list(digest.repairs), digest.seconds)
+
+
+def warm_up_job() -> bool:
+    """Load the summariser's data files once per worker, before the first real request."""
+    digest_text("Warm up. " * 20 + "The worker is ready to summarise articles.", max_quotes=1)
+    return True
+
+
+def document_type(file_name: str | None, mime_type: str | None) -> str:
+    """The content type we read a document as; ``UnsupportedContentError`` otherwise."""
+    suffix = PurePosixPath(file_name or "").suffix.lower()
+    if suffix in DOCUMENT_TYPES:
+        return DOCUMENT_TYPES[suffix]
+    mime = (mime_type or "").split(";")[0].strip().lower()
+    if mime in _MIME_TYPES:
+        return mime
+    raise UnsupportedContentError(f"unsupported document type {suffix or mime or '(unknown)'}")
+
+
+class Summaries:
+    """Digests by URL, text or document bytes, cached in storage under short keys."""
+
+    def __init__(self, settings: Settings, storage: Storage, fetcher: Fetcher, executor: Executor | None) -> None:
+        self._settings = settings
+        self._storage = storage
+        self.fetcher = fetcher
+        self._executor = executor
+        # One computation per key at a time: a link posted twice at once is fetched once.
+        self._inflight: dict[str, asyncio.Future[Digest]] = {}
+
+    async def for_url(self, url: str) -> tuple[str, Digest]:
+        key = url_key(url)
+        return key, await self._cached(key, normalise_url(url), partial(self._digest_url, url))
+
+    async def for_text(self, text: str) -> tuple[str, Digest]:
+        key = content_key("t", text)
+        job = partial(run_cpu, self._executor, partial(text_job, text, self._settings.max_quotes))
+        return key, await self._cached(key, f"text:{len(text)} chars", job)
+
+    async def for_document(self, data: bytes, file_name: str | None, mime_type: str | None) -> tuple[str, Digest]:
+        if len(data) > self._settings.max_document_bytes:
+            raise TooLargeError("the document is too large")
+        kind = document_type(file_name, mime_type)
+        name = file_name or "document"
+        page = FetchedPage(url=name, final_url=name, status=200, content_type=kind, body=bytes(data))
+        key = content_key("d", data)
+        job = partial(run_cpu, self._executor, partial(page_job, page, self._settings.max_quotes))
+        return key, await self._cached(key, f"document:{name}", job)
+
+    async def stored(self, key: str) -> Digest | None:
+        """A digest made earlier, whatever its age (buttons on old replies)."""
+        return await self._storage.get_digest(key, None)
+
+    async def with_points(self, digest: Digest, points: int | None) -> Digest:
+        """``digest`` with ``points`` key points (re-ranked from the stored text)."""
+        if points is None or points == len(digest.summary.points):
+            return digest
+        points = max(1, min(points, self._settings.max_points))
+        return await run_cpu(self._executor, partial(points_job, digest, points, self._settings.max_quotes))
+
+    async def _digest_url(self, url: str) -> Digest:
+        page = await self.fetcher.fetch(url)
+        return await run_cpu(self._executor, partial(page_job, page, self._settings.max_quotes))
+
+    async def _cached(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
+        cached = await self._storage.get_digest(key, self._settings.cache_ttl_seconds)
+        if cached is not None:
+            return cached
+        running = self._inflight.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[Digest] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            digest = await make()
+            await self._storage.put_digest(key, digest, source)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: there may be no other waiter
+            raise
+        else:
+            future.set_result(digest)
+            return digest
+        finally:
+            del self._inflight[key]

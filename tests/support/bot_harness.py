@@ -1,0 +1,68 @@
+"""Run the real application (``build_application`` + ``serve``) in a thread for tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.telegram.app import build_application, serve
+from tests.support.fake_telegram import FakeTelegram
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bot_settings(fake: FakeTelegram, db_path: Path, **overrides: Any) -> Settings:
+    """Settings for a bot that talks to ``fake`` and may fetch loopback pages."""
+    values: dict[str, Any] = {
+        "telegram_bot_token": fake.token,
+        "bot_api_url": fake.api_url,
+        "db_path": db_path,
+        "allow_private_addresses": True,
+        "workers": 1,
+        "poll_timeout_seconds": 1,
+        "placeholder_delay_seconds": 0.5,
+        "log_level": "DEBUG",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@contextmanager
+def running_bot(fake: FakeTelegram, settings: Settings) -> Iterator[Application]:
+    """The bot serving ``fake`` until the block ends (polling or webhook, per settings)."""
+    application = build_application(settings)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            serve(application, settings, stop_signals=None)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test below
+            failure.append(exc)
+
+    mark = fake.mark()
+    thread = threading.Thread(target=run, name="keypoint-bot", daemon=True)
+    thread.start()
+    ready = "setWebhook" if settings.mode == "webhook" else "getUpdates"
+    fake.wait_for(lambda calls: any(c.method == ready for c in calls) or failure, timeout=30, since=mark)
+    if failure:
+        raise failure[0]
+    try:
+        yield application
+    finally:
+        loop = application.bot_data.get("loop")
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(application.stop_running)
+        thread.join(timeout=30)
+        if failure:
+            raise failure[0]

@@ -1,0 +1,519 @@
+"""A fake Telegram Bot API server on loopback for end-to-end tests.
+
+Real HTTP: the bot under test talks to it through ``bot_api_url`` exactly as it
+would to api.telegram.org. It implements the methods Keypoint calls, validates
+the HTML it is sent the way Telegram does (``tests/support/telegram_html.py``),
+answers with Telegram's error JSON when something is invalid, and records every
+call. Tests inject updates (messages, edits, button presses, inline queries,
+documents); they are served by ``getUpdates`` (long polling) or POSTed to the
+bot's webhook with the secret-token header once ``setWebhook`` was called.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from queue import Queue
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.support.telegram_html import check_message
+
+BOT_ID = 7000001
+BOT_USERNAME = "keypoint_test_bot"
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+@dataclass
+class Call:
+    """One Bot API request the bot made, and what the fake answered."""
+
+    method: str
+    params: dict[str, Any]
+    ok: bool
+    result: Any = None
+    error: str | None = None
+    at: float = field(default_factory=time.monotonic)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _entities_for(text: str) -> list[dict[str, Any]]:
+    """What Telegram's client would mark: a leading bot command and http(s) URLs (UTF-16 offsets)."""
+    found: list[dict[str, Any]] = []
+    command = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
+    if command:
+        found.append({"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))})
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        found.append({"type": "url", "offset": utf16_len(text[: match.start()]), "length": utf16_len(url)})
+    return found
+
+
+class FakeTelegram:
+    """The server plus a small API for tests: inject updates, read the records."""
+
+    def __init__(self, token: str = "123456:TEST-token-for-the-fake-server") -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # everything the bot sent, as now shown
+        self.members: dict[tuple[int, int], str] = {}  # (chat, user) → status; default "member"
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.webhook: tuple[str, str | None] | None = None
+        self.failures: dict[str, list[int]] = {}  # method → retry_after values to answer with first
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._ids = itertools.count(1)
+        self._lock = threading.Condition()
+        self._deliveries: Queue[dict[str, Any] | None] = Queue()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+
+    # --- lifecycle ----------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def start(self) -> None:
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._deliver_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._deliveries.put(None)
+        with self._lock:
+            self._lock.notify_all()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    # --- records ------------------------------------------------------------------
+
+    def calls_of(self, method: str, since: int = 0) -> list[Call]:
+        return [c for c in self.calls[since:] if c.method == method]
+
+    def wait_for(self, predicate: Callable[[list[Call]], Any], timeout: float = 10.0, since: int = 0) -> Any:
+        """Wait until ``predicate(calls since index)`` is truthy; return its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                value = predicate(list(self.calls[since:]))
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                methods = [(c.method, c.error) for c in self.calls[since:]]
+                raise AssertionError(f"timed out waiting; calls since {since}: {methods}")
+            time.sleep(0.02)
+
+    def wait_sent(self, chat_id: int, count: int = 1, since: int = 0, timeout: float = 10.0) -> list[Call]:
+        """The first ``count`` successful sendMessage calls to ``chat_id`` after ``since``."""
+        def sent(calls: list[Call]) -> list[Call] | None:
+            found = [c for c in calls if c.method == "sendMessage" and c.ok and int(c.params["chat_id"]) == chat_id]
+            return found[:count] if len(found) >= count else None
+        return self.wait_for(sent, timeout, since)
+
+    def mark(self) -> int:
+        """An index into :attr:`calls`: pass it as ``since`` to see only later calls."""
+        with self._lock:
+            return len(self.calls)
+
+    # --- update builders ----------------------------------------------------------
+
+    @staticmethod
+    def user(user_id: int = 501, name: str = "Ada", language: str = "en") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": language}
+
+    @staticmethod
+    def private_chat(user: dict[str, Any]) -> dict[str, Any]:
+        return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+
+    @staticmethod
+    def group(chat_id: int = -100500, title: str = "Readers") -> dict[str, Any]:
+        return {"id": chat_id, "type": "supergroup", "title": title}
+
+    def message(
+        self,
+        chat: dict[str, Any],
+        user: dict[str, Any],
+        text: str | None = None,
+        *,
+        entities: list[dict[str, Any]] | None = None,
+        caption: str | None = None,
+        reply_to: dict[str, Any] | None = None,
+        document: dict[str, Any] | None = None,
+        forwarded_from: dict[str, Any] | None = None,
+        thread_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A message as Telegram would deliver it (entities computed unless given)."""
+        body: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user,
+        }
+        if text is not None:
+            body["text"] = text
+            body["entities"] = entities if entities is not None else _entities_for(text)
+        if caption is not None:
+            body["caption"] = caption
+            body["caption_entities"] = entities if entities is not None else _entities_for(caption)
+        if reply_to is not None:
+            body["reply_to_message"] = reply_to
+        if document is not None:
+            body["document"] = document
+        if forwarded_from is not None:
+            body["forward_origin"] = {"type": "user", "date": int(time.time()) - 60, "sender_user": forwarded_from}
+        if thread_id is not None:
+            body["message_thread_id"] = thread_id
+            body["is_topic_message"] = True
+        return body
+
+    def send(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Deliver ``message`` as a new message update."""
+        self.inject({"message": message})
+        return message
+
+    def edit(self, message: dict[str, Any], new_text: str) -> dict[str, Any]:
+        """Deliver an ``edited_message`` update for ``message``."""
+        edited = dict(message, text=new_text, entities=_entities_for(new_text), edit_date=int(time.time()))
+        self.inject({"edited_message": edited})
+        return edited
+
+    def document(self, file_name: str, data: bytes, mime_type: str) -> dict[str, Any]:
+        """Register a file the bot can download and return its Document object."""
+        file_id = f"file-{next(self._ids)}"
+        self.files[file_id] = (f"documents/{file_id}-{file_name}", data)
+        return {"file_id": file_id, "file_unique_id": file_id + "u", "file_name": file_name,
+                "mime_type": mime_type, "file_size": len(data)}
+
+    def press(self, sent: Call, data: str, user: dict[str, Any]) -> str:
+        """Press the button with callback ``data`` under the message ``sent`` created."""
+        message = self.messages[(int(sent.result["chat"]["id"]), int(sent.result["message_id"]))]
+        query_id = f"cq-{next(self._ids)}"
+        self.inject({"callback_query": {"id": query_id, "from": user, "chat_instance": "ci-1",
+                                        "message": message, "data": data}})
+        return query_id
+
+    def inline(self, user: dict[str, Any], query: str) -> str:
+        """Type ``@bot query`` in some chat."""
+        query_id = f"iq-{next(self._ids)}"
+        self.inject({"inline_query": {"id": query_id, "from": user, "query": query, "offset": ""}})
+        return query_id
+
+    def inject(self, update: dict[str, Any]) -> int:
+        """Queue one update (or POST it to the webhook when one is set)."""
+        with self._lock:
+            update = {"update_id": next(self._update_ids), **update}
+            if self.webhook is not None:
+                self._deliveries.put(update)
+            else:
+                self._updates.append(update)
+                self._lock.notify_all()
+            return update["update_id"]
+
+    # --- the Bot API ----------------------------------------------------------------
+
+    def _deliver_forever(self) -> None:
+        while True:
+            update = self._deliveries.get()
+            if update is None or self.webhook is None:
+                return
+            url, secret = self.webhook
+            request = urllib.request.Request(url, data=json.dumps(update).encode(), method="POST",
+                                             headers={"Content-Type": "application/json"})
+            if secret:
+                request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
+            for _attempt in range(50):  # Telegram retries too while the bot is not yet listening
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        response.read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                prefix = f"/file/bot{fake.token}/"
+                if self.path.startswith(prefix):
+                    wanted = self.path[len(prefix):]
+                    for path, data in fake.files.values():
+                        if path == wanted:
+                            self._reply(200, data, "application/octet-stream")
+                            return
+                    self._reply(404, b"not found", "text/plain")
+                    return
+                self._api()
+
+            def do_POST(self) -> None:  # noqa: N802
+                self._api()
+
+            def _api(self) -> None:
+                match = re.fullmatch(r"/bot([^/]+)/(\w+)", self.path.split("?")[0])
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                if match is None or match.group(1) != fake.token:
+                    self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+                    return
+                params = _parse_params(raw, self.headers.get("Content-Type", ""))
+                status, body = fake._dispatch(match.group(2), params)
+                self._json(status, body)
+
+            def _json(self, status: int, body: dict[str, Any]) -> None:
+                self._reply(status, json.dumps(body).encode(), "application/json")
+
+            def _reply(self, status: int, data: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+    def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        retry = self.failures.get(method)
+        if retry:
+            seconds = retry.pop(0)
+            error = f"Too Many Requests: retry after {seconds}"
+            self._record(Call(method, params, False, error=error))
+            return 429, {"ok": False, "error_code": 429, "description": error,
+                         "parameters": {"retry_after": seconds}}
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._get_updates(params)}
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            error = "Not Found: method not found"
+            self._record(Call(method, params, False, error=error))
+            return 404, {"ok": False, "error_code": 404, "description": error}
+        try:
+            result = handler(params)
+        except _ApiError as exc:
+            self._record(Call(method, params, False, error=exc.description))
+            return exc.code, {"ok": False, "error_code": exc.code, "description": exc.description}
+        self._record(Call(method, params, True, result=result))
+        return 200, {"ok": True, "result": result}
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            # Telegram forgets updates below the offset once it is confirmed.
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and self.webhook is None and time.monotonic() < deadline:
+                self._lock.wait(min(0.5, max(0.0, deadline - time.monotonic())))
+            batch = list(self._updates[: int(params.get("limit") or 100)])
+            self.calls.append(Call("getUpdates", params, True, result=[u["update_id"] for u in batch]))
+        return batch
+
+    # Each _m_<method> returns the result or raises _ApiError.
+
+    def _m_getMe(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Keypoint", "username": BOT_USERNAME,
+                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+
+    def _m_deleteWebhook(self, _params: dict[str, Any]) -> bool:
+        with self._lock:
+            self.webhook = None
+        return True
+
+    def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        url = params.get("url") or ""
+        if not url:
+            return self._m_deleteWebhook(params)
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise _ApiError("Bad Request: secret token contains unallowed characters")
+        with self._lock:
+            self.webhook = (url, secret)
+            pending, self._updates = self._updates, []
+            for update in pending:
+                self._deliveries.put(update)
+            self._lock.notify_all()
+        return True
+
+    def _m_getWebhookInfo(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.webhook[0] if self.webhook else "", "has_custom_certificate": False,
+                "pending_update_count": len(self._updates)}
+
+    def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                raise _ApiError("Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise _ApiError("Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        return True
+
+    def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
+        if params.get("action") not in {"typing", "upload_document", "find_location"}:
+            raise _ApiError("Bad Request: wrong parameter action in request")
+        return True
+
+    def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        text = params.get("text") or ""
+        _validate_text(text, params.get("parse_mode"))
+        _validate_markup(params.get("reply_markup"))
+        reply = params.get("reply_parameters") or {}
+        message_id = next(self._message_ids)
+        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        message: dict[str, Any] = {
+            "message_id": message_id, "date": int(time.time()), "chat": chat,
+            "from": self._m_getMe({}), "text": text,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        if reply.get("message_id"):
+            message["reply_to_message"] = {"message_id": int(reply["message_id"]), "date": 0, "chat": chat}
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = int(params["message_thread_id"])
+        self.messages[(chat_id, message_id)] = message
+        return message
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+        text = params.get("text") or ""
+        _validate_text(text, params.get("parse_mode"))
+        _validate_markup(params.get("reply_markup"))
+        if params.get("inline_message_id"):
+            return True
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise _ApiError("Bad Request: message to edit not found")
+        if message.get("text") == text and message.get("reply_markup") == params.get("reply_markup"):
+            raise _ApiError("Bad Request: message is not modified: specified new message content and reply "
+                            "markup are exactly the same as a current content and reply markup of the message")
+        message = dict(message, text=text, edit_date=int(time.time()))
+        message.pop("reply_markup", None)
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[key] = message
+        return message
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        if len(params.get("text") or "") > 200:
+            raise _ApiError("Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    def _m_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        results = params.get("results") or []
+        if len(results) > 50:
+            raise _ApiError("Bad Request: RESULTS_TOO_MUCH")
+        for result in results:
+            if len(result.get("id", "").encode()) > 64:
+                raise _ApiError("Bad Request: RESULT_ID_INVALID")
+            content = result.get("input_message_content") or {}
+            _validate_text(content.get("message_text") or "", content.get("parse_mode"))
+            _validate_markup(result.get("reply_markup"))
+        return True
+
+    def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = int(params["user_id"])
+        status = self.members.get((int(params["chat_id"]), user_id), "member")
+        member: dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "U"}}
+        if status == "administrator":
+            member.update(can_be_edited=False, can_manage_chat=True, can_change_info=True,
+                          can_delete_messages=True, can_invite_users=True, can_restrict_members=True,
+                          can_pin_messages=True, can_promote_members=False, is_anonymous=False,
+                          can_manage_video_chats=True, can_post_stories=False, can_edit_stories=False,
+                          can_delete_stories=False)
+        elif status == "creator":
+            member.update(is_anonymous=False)
+        return member
+
+    def _m_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        return [self._m_getChatMember({"chat_id": chat_id, "user_id": user})
+                for (chat, user), status in self.members.items()
+                if chat == chat_id and status in ("administrator", "creator")]
+
+    def _m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        entry = self.files.get(params.get("file_id", ""))
+        if entry is None:
+            raise _ApiError("Bad Request: invalid file_id")
+        path, data = entry
+        return {"file_id": params["file_id"], "file_unique_id": params["file_id"] + "u",
+                "file_size": len(data), "file_path": path}
+
+
+class _ApiError(Exception):
+    def __init__(self, description: str, code: int = 400) -> None:
+        super().__init__(description)
+        self.description = description
+        self.code = code
+
+
+def _validate_text(text: str, parse_mode: str | None) -> None:
+    problem = check_message(text, parse_mode)
+    if problem is not None:
+        raise _ApiError(problem)
+
+
+def _validate_markup(markup: dict[str, Any] | None) -> None:
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
+                raise _ApiError("Bad Request: BUTTON_DATA_INVALID")
+            if not button.get("text"):
+                raise _ApiError("Bad Request: BUTTON_TEXT_INVALID")
+
+
+_JSON_FIELDS = {
+    "reply_markup", "reply_parameters", "link_preview_options", "results", "commands", "entities",
+    "allowed_updates", "button", "scope",
+}
+
+
+def _parse_params(raw: bytes, content_type: str) -> dict[str, Any]:
+    """Form or JSON bodies; the fields that carry objects or lists are JSON-decoded."""
+    if not raw:
+        return {}
+    if content_type.startswith("application/json"):
+        return json.loads(raw)
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(raw.decode("utf-8"), keep_blank_values=True):
+        if key in _JSON_FIELDS:
+            try:
+                params[key] = json.loads(value)
+                continue
+            except ValueError:
+                pass
+        params[key] = value
+    return params
+
+
+@contextmanager
+def fake_telegram() -> Iterator[FakeTelegram]:
+    server = FakeTelegram()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
