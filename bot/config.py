@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     allowed_user_ids: list[int] = []
     allowed_chat_ids: list[int] = []
+    poll_timeout_seconds: int = 30
+    placeholder_delay_seconds: float = 1.0
 
     # Fetching
     allow_private_addresses: bool = False
