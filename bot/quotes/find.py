@@ -1,42 +1,274 @@
-"""Find quoted spans: a first version that pairs marks within a paragraph."""
+"""Find direct quotes and their speakers in English, Chinese or mixed text.
+
+Steps: pair the marks (:mod:`bot.quotes.marks`); keep the spans that are
+statements, not scare quotes or titles; attribute each with the patterns of
+its language (:mod:`bot.quotes.english`, :mod:`bot.quotes.chinese`, chosen
+per quote so mixed text works); join a quote split around its attribution;
+then, in document order, resolve pronouns to the latest compatible named
+speaker, expand a surname to the full name used earlier, and let an
+unattributed quote paragraph continue the previous speaker.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.models import Quote
+from bot.quotes import chinese, english
+from bot.quotes.marks import Span, find_spans
 
-_PAIRS = {"“": "”", "「": "」", "『": "』", "«": "»", "„": "“", '"': '"'}
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_ZH_PUNCT = re.compile(r"[，。！？；…,!?;]")
+_TITLE_MINOR = frozenset("of the and a an in on for to with at by from or".split())
 _MIN_WORDS = 4
-_MIN_HAN = 6
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_MIN_HAN = 4
+
+
+@dataclass(slots=True)
+class _Found:
+    """A quote while it is being attributed."""
+
+    span: Span
+    text: str
+    zh: bool
+    speaker: tuple[str, str] | None
+    para: int
+    para_start: bool
+    after: bool = False
+
+
+class _Paragraphs:
+    """Paragraph (line) boundaries of a text, looked up by offset."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.text = text
+
+    def index(self, at: int) -> int:
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= at:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return self.starts[index], end
+
+    def neighbour(self, index: int, step: int) -> int | None:
+        """The nearest non-blank paragraph before (-1) or after (+1)."""
+        k = index + step
+        while 0 <= k < len(self.starts):
+            start, end = self.bounds(k)
+            if self.text[start:end].strip():
+                return k
+            k += step
+        return None
 
 
 def find_quotes(text: str, language: str = "en") -> list[Quote]:
-    """Every direct quote in ``text``, in document order, speaker unknown."""
+    """Every direct quote in ``text``, in document order, with its speaker."""
+    paras = _Paragraphs(text)
+    doc_zh: chinese.ChineseText | None = None
+    found: list[_Found] = []
+    for span in find_spans(text):
+        inner = _inner_text(text, span)
+        para = paras.index(span.open_at)
+        p_start, p_end = paras.bounds(para)
+        zh = bool(_HAN.search(text[p_start:p_end])) or language.startswith("zh")
+        if zh and doc_zh is None:
+            doc_zh = chinese.ChineseText(text)
+        at_start = not text[p_start : span.open_at].strip()
+        speaker, introduced, after = _attribute(text, span, paras, para, at_start, doc_zh if zh else None)
+        if not _is_statement(inner, zh and bool(_HAN.search(inner)), introduced, speaker):
+            continue
+        found.append(_Found(span, inner, zh, speaker, para, at_start, after))
+    found = _join_split(text, found)
+    return _resolve(text, found, doc_zh)
+
+
+def _inner_text(text: str, span: Span) -> str:
+    """The quoted words, continuation marks and line breaks removed."""
+    parts = [" ".join(text[s:e].split()) for s, e in span.pieces]
+    return " ".join(p for p in parts if p).strip(" ,，")
+
+
+def _attribute(
+    text: str,
+    span: Span,
+    paras: _Paragraphs,
+    para: int,
+    at_start: bool,
+    doc: chinese.ChineseText | None,
+) -> tuple[tuple[str, str] | None, bool, bool]:
+    """The speaker next to ``span``; whether a colon introduced the quote;
+    whether the speaker was found after it (so a second piece may follow)."""
+    p_start, _ = paras.bounds(para)
+    end_para = paras.index(max(span.open_at, span.close_end - 1))
+    _, p_end = paras.bounds(end_para)
+    before_start = p_start
+    if at_start:
+        prev = paras.neighbour(para, -1)
+        if prev is not None:
+            q_start, q_end = paras.bounds(prev)
+            if text[q_start:q_end].rstrip().endswith((":", "：")):
+                before_start = q_start
+    before_text = text[before_start : span.open_at].rstrip()
+    introduced = before_text.endswith((":", "："))
+    if doc is not None:
+        speaker = chinese.speaker_after(doc, text, span.close_end, p_end)
+        if speaker is None and not text[span.close_end : p_end].strip(" 。，,.") :
+            nxt = paras.neighbour(end_para, 1)
+            if nxt is not None:
+                n_start, n_end = paras.bounds(nxt)
+                if n_end - n_start <= 20 and not re.search("[「“『]", text[n_start:n_end]):
+                    speaker = chinese.speaker_after(doc, text, n_start, n_end)
+        if speaker is not None:
+            return speaker, introduced, True
+        return chinese.speaker_before(doc, text, span.open_at, before_start), introduced, False
+    speaker = english.speaker_after(text, span.close_end, p_end)
+    if speaker is not None:
+        return speaker, introduced, True
+    return english.speaker_before(text, span.open_at, before_start), introduced, False
+
+
+def _is_statement(inner: str, han: bool, introduced: bool, speaker: object) -> bool:
+    """Statements, not scare quotes, titles or names in quotes."""
+    if han:
+        count = len(_HAN.findall(inner))
+        if count < _MIN_HAN:
+            return False
+        return bool(_ZH_PUNCT.search(inner)) or introduced
+    words = inner.split()
+    if not words:
+        return False
+    if _title_like(words):
+        return introduced
+    if len(words) >= _MIN_WORDS:
+        return True
+    return introduced or (speaker is not None and inner[-1] in ",.?!")
+
+
+def _title_like(words: list[str]) -> bool:
+    """Mostly capitalised short spans: a title or a name, not a statement."""
+    if len(words) > 8 or words[-1][-1:] in ".?!,":
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or w.lower() in _TITLE_MINOR)
+    return caps == len(words) and any(w[:1].isupper() for w in words)
+
+
+def _join_split(text: str, found: list[_Found]) -> list[_Found]:
+    """``"A," she said, "B."``: one quote, attributed from the middle."""
+    out: list[_Found] = []
+    for item in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.para == item.para and prev.zh == item.zh:
+            gap = text[prev.span.close_end : item.span.open_at]
+            short = len(gap.split()) <= 10 if not item.zh else len(gap) <= 16
+            split = prev.after and prev.speaker is not None and item.speaker in (None, prev.speaker)
+            if short and split:
+                joiner = "" if item.zh else " "
+                merged = Span(
+                    prev.span.start,
+                    item.span.end,
+                    prev.span.open_at,
+                    item.span.close_end,
+                    prev.span.opener,
+                    item.span.closed,
+                    prev.span.pieces + item.span.pieces,
+                )
+                out[-1] = _Found(
+                    merged, prev.text + joiner + item.text, prev.zh, prev.speaker, prev.para, prev.para_start, item.after
+                )
+                continue
+        out.append(item)
+    return out
+
+
+def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) -> list[Quote]:
+    """Pronouns, surnames and continuation paragraphs, in document order."""
+    named: list[tuple[int, str, str]] = []  # (position, name, gender)
+    mentions = _outside_quotes(doc.mentions(), found) if doc is not None else []
+    if any(not f.zh and f.speaker and f.speaker[0] == "pronoun" for f in found):
+        named.extend(english.mentions(text))
     quotes: list[Quote] = []
-    offset = 0
-    for paragraph in text.split("\n"):
-        index = 0
-        while index < len(paragraph):
-            closer = _PAIRS.get(paragraph[index])
-            if closer is None:
-                index += 1
-                continue
-            end = paragraph.find(closer, index + 1)
-            if end == -1:
-                index += 1
-                continue
-            inner = paragraph[index + 1 : end].strip()
-            if _is_statement(inner):
-                quotes.append(Quote(inner, None, offset + index + 1, offset + end))
-            index = end + 1
-        offset += len(paragraph) + 1
+    history: list[tuple[int, str | None]] = []  # (paragraph, speaker) of earlier quotes
+    for item in found:
+        pos = item.span.open_at
+        name: str | None = None
+        if item.speaker is not None:
+            kind, word = item.speaker
+            if kind == "name":
+                name = _full_name(text, word, pos, doc)
+            else:
+                name = _pronoun_referent(word, pos, named, mentions, item.zh, text, doc)
+        elif item.para_start and history:
+            name = _continuation(item, history)
+        if name is not None:
+            gender = chinese.gender_zh(name) if _HAN.search(name) else "?"
+            named.append((pos, name, gender))
+            named.sort()
+        history.append((item.para, name))
+        quotes.append(Quote(item.text, name, item.span.start, item.span.end))
     return quotes
 
 
-def _is_statement(inner: str) -> bool:
-    han = len(_HAN.findall(inner))
-    if han:
-        return han >= _MIN_HAN
-    return len(inner.split()) >= _MIN_WORDS
+def _outside_quotes(mentions: list[tuple[int, str]], found: list[_Found]) -> list[tuple[int, str]]:
+    inside = [(f.span.open_at, f.span.close_end) for f in found]
+    return [(p, n) for p, n in mentions if not any(a <= p < b for a, b in inside)]
+
+
+def _full_name(text: str, word: str, pos: int, doc: chinese.ChineseText | None) -> str:
+    """A one-word Latin name expanded to the full name the text uses."""
+    if " " in word or not re.fullmatch(r"[A-Z][\w’'\-]+", word):
+        return word
+    if doc is not None and word in doc.latin_full:
+        return doc.latin_full[word]
+    return english.known_full_name(text, word, pos) or word
+
+
+def _pronoun_referent(
+    pronoun: str,
+    pos: int,
+    named: list[tuple[int, str, str]],
+    mentions: list[tuple[int, str]],
+    zh: bool,
+    text: str,
+    doc: chinese.ChineseText | None,
+) -> str | None:
+    """The latest named speaker (or, in Chinese, mention) the pronoun fits."""
+    language = "zh" if zh else "en"
+    from bot.quotes.lexicon import pronouns
+
+    gender = pronouns(language).get(pronoun.lower())
+    if gender is None or gender == "p":
+        return None
+    pool = [(p, _full_name(text, n, p, doc), g) for p, n, g in named if p < pos]
+    for p, name in mentions:
+        if p < pos:
+            pool.append((p, _full_name(text, name, p, doc), chinese.gender_zh(name) if _HAN.search(name) else "?"))
+    pool.sort()
+    for _p, name, g in reversed(pool):
+        if g in ("?", gender):
+            return name
+    return None
+
+
+def _continuation(item: _Found, history: list[tuple[int, str | None]]) -> str | None:
+    """Speaker of a quote paragraph with no attribution of its own.
+
+    News continues the previous speaker; in a dialogue (the two previous
+    quotes in adjacent paragraphs by different people) speakers alternate.
+    """
+    last_para, last = history[-1]
+    if item.para - last_para > 3:
+        return None
+    if item.zh and len(history) >= 2:
+        prev_para, prev = history[-2]
+        if prev and last and prev != last and last_para - prev_para <= 3:
+            return prev
+    return last

@@ -1,0 +1,207 @@
+"""Who said a Chinese quote, and which words of a Chinese text are names.
+
+Patterns: ``X說/表示/指出…：「…」`` (speaker before, often with a colon),
+``「…」X表示。`` (after), a colon-ended line introducing the quote on the
+next line, and ``「…」`` followed by a short ``她問。`` line (fiction).
+
+Names are recognised without a list of names: a 2–3 character word in
+subject position (at the start of a clause, or right before a speech verb)
+that begins with a common family name, or that the text repeats; Latin
+names (``Ben Schmidt``) are capitalised words in a Chinese sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cached_property
+
+from bot.quotes.lexicon import (
+    female_chars_zh,
+    not_names_zh,
+    pronouns,
+    speech_verbs_zh,
+    surnames_zh,
+    titles_zh,
+)
+
+Speaker = tuple[str, str] | None
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:[ ·\-][A-Z][a-z]+){0,2}(?![A-Za-z0-9])")
+_CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?」』”\n]")
+# Paragraph breaks are not listed: callers bound the search to a paragraph,
+# or to the colon-ended paragraph that introduces a quote.
+_SENTENCE_BREAK = re.compile(r"[。！？!?]")
+# Characters a name never contains (function words, pronouns, numerals).
+_STOP_CHARS = frozenset(
+    "的了是在不这這那一个個们們他她我你它有和就也都说說着著把被从從对對到向与與跟给給让讓很又还還便"
+    "却卻才已要会會能可没沒上下里裡中来來去过過地得之而且此其所为為时時当當自己么麼吗嗎呢吧啊些样樣"
+    "什怎谁誰哪每各该該两兩几幾三十百千万萬年月日号號点點这第以於于如若但并並或及再更最太好大小多少"
+    "笑问問道答叫喊想看听聽见見走跑坐站拿做"
+)
+# Words that open a clause before its subject ("但馬斯克說", "讓馬斯克…").
+_LEADERS = re.compile(r"^(?:對此|对此|但是|但|而|並|并|就|也|連|连|讓|让|令|使|據|据|於是|于是|接著|接着|這時|这时)")
+# Prepositions that mark the following noun as an object, not the speaker.
+_OBJECT_MARKERS = ("對", "对", "向", "跟", "給", "给", "和", "與", "与", "被", "問", "问", "替", "告訴", "告诉")
+
+
+class ChineseText:
+    """A Chinese (or mixed) text with the name statistics attribution needs."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.latin_full: dict[str, str] = {}
+        for match in _LATIN_NAME.finditer(text):
+            if " " in match.group():
+                self.latin_full.setdefault(match.group().split()[-1], match.group())
+
+    @cached_property
+    def _counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for run in re.findall(f"[{_HAN}]+", self.text):
+            for size in (2, 3):
+                for k in range(len(run) - size + 1):
+                    counts[run[k : k + size]] += 1
+        return counts
+
+    def _valid(self, word: str) -> bool:
+        if any(c in _STOP_CHARS for c in word) or word in not_names_zh():
+            return False
+        if any(word.endswith(t) or word == t for t in titles_zh()):
+            return False
+        if self._counts[word] >= 2:
+            return True
+        return word[0] in surnames_zh() or word[:2] in surnames_zh()
+
+    def name_at(self, segment: str) -> str | None:
+        """A name at the very start of ``segment`` (2 or 3 characters)."""
+        three, two = segment[:3], segment[:2]
+        if len(three) == 3 and re.fullmatch(f"[{_HAN}]{{3}}", three) and self._valid(three):
+            surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
+            if self._counts[three] >= 2 or (surname_led and self._counts[two] <= self._counts[three]):
+                return three
+        if re.fullmatch(f"[{_HAN}]{{2}}", two) and self._valid(two):
+            return two
+        return None
+
+    def candidates(self, clause: str) -> list[tuple[int, str, str]]:
+        """``(position, kind, word)`` of names and pronouns in ``clause``."""
+        found: list[tuple[int, str, str]] = []
+        for match in _LATIN_NAME.finditer(clause):
+            word = match.group()
+            if " " in word or word in self.latin_full:
+                found.append((match.start(), "name", self.latin_full.get(word, word)))
+        for pron in sorted(pronouns("zh"), key=len, reverse=True):
+            for match in re.finditer(pron, clause):
+                if not any(p <= match.start() < p + len(w) for p, _k, w in found):
+                    found.append((match.start(), "pronoun", pron))
+        lead = _LEADERS.match(clause)
+        start = lead.end() if lead else 0
+        name = self.name_at(clause[start:])
+        if name:
+            found.append((start, "name", name))
+        free = start + (len(name) if name else 1)
+        for k in range(free, len(clause) - 1):
+            if k < free:
+                continue
+            name = self.name_at(clause[k:])
+            if name and self._counts[name] >= 2 and (
+                name[0] in surnames_zh() or self._counts[name] >= 3
+            ):
+                found.append((k, "name", name))
+                free = k + len(name)
+        found.sort()
+        return [f for f in found if not _object_marked(clause, f[0])]
+
+    def mentions(self) -> list[tuple[int, str]]:
+        """Every ``(position, name)`` mention in the text (outside quotes)."""
+        out: list[tuple[int, str]] = []
+        for clause in _clauses(self.text, 0, len(self.text)):
+            begin, seg = clause
+            for pos, kind, word in self.candidates(seg):
+                if kind == "name":
+                    out.append((begin + pos, word))
+        return out
+
+
+def _object_marked(clause: str, pos: int) -> bool:
+    head = clause[:pos].rstrip()
+    return head.endswith(_OBJECT_MARKERS)
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    begin = start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        if match.start() > begin:
+            out.append((begin, text[begin : match.start()]))
+        begin = match.end()
+    if end > begin:
+        out.append((begin, text[begin:end]))
+    return out
+
+
+def find_verb(segment: str) -> tuple[int, int] | None:
+    """``(start, end)`` of the last speech verb in ``segment``."""
+    best: tuple[int, int] | None = None
+    for verb in speech_verbs_zh():
+        at = segment.rfind(verb)
+        if at >= 0 and (best is None or at > best[0] or (at == best[0] and len(verb) > best[1] - best[0])):
+            best = (at, at + len(verb))
+    return best
+
+
+def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker:
+    """The speaker of a verb at ``verb_at``: searched back to the sentence start."""
+    start = floor
+    for match in _SENTENCE_BREAK.finditer(text, floor, verb_at):
+        start = match.end()
+    clauses = _clauses(text, start, verb_at)
+    for index in range(len(clauses) - 1, -1, -1):
+        cands = doc.candidates(clauses[index][1])
+        if cands:
+            # Nearest the verb in its own clause; the subject (first) earlier.
+            _pos, kind, word = cands[-1] if index == len(clauses) - 1 else cands[0]
+            return (kind, word)
+    return None
+
+
+def speaker_before(doc: ChineseText, text: str, open_at: int, floor: int) -> Speaker:
+    """``X說：「`` / ``X表示，…：「`` / a colon after a clause naming someone."""
+    start = floor
+    for match in _SENTENCE_BREAK.finditer(text, floor, open_at):
+        start = match.end()
+    region = text[start:open_at]
+    verb = find_verb(region)
+    if verb:
+        return subject_of(doc, text, start + verb[0], start)
+    if region.rstrip().endswith((":", "：")):
+        for _begin, seg in reversed(_clauses(text, start, open_at)):
+            cands = doc.candidates(seg)
+            if cands:
+                return (cands[0][1], cands[0][2])
+    return None
+
+
+def speaker_after(doc: ChineseText, text: str, close_end: int, stop: int) -> Speaker:
+    """``」X表示。`` / ``，」他說。`` right after the closing mark."""
+    region = text[close_end:stop]
+    cut = re.search(r"[。！？!?「“『]", region)
+    if cut:
+        region = region[: cut.start()]
+    verb = find_verb(region[:24])
+    if not verb:
+        return None
+    head = region[: verb[0]].strip(" ，,")
+    if len(head) > 20:
+        return None
+    cands = doc.candidates(head)
+    if cands:
+        return (cands[0][1], cands[0][2])
+    return None
+
+
+def gender_zh(name: str) -> str:
+    """``f`` when a character marks the name as female, else ``m``."""
+    return "f" if any(c in female_chars_zh() for c in name[1:] or name) else "m"

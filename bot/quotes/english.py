@@ -1,0 +1,259 @@
+"""Who said an English quote: the attribution patterns of news writing.
+
+Patterns, tried in this order for each quote:
+
+* after the closing mark: ``,” Smith said`` / ``,” said Smith`` /
+  ``,” she said`` / ``,” according to Smith`` / ``” — Smith``;
+* before the opening mark, in the same sentence: ``Smith said: “`` /
+  ``said Smith, “`` / ``Smith told reporters that “`` / ``Smith: “``.
+
+A speaker is returned as ``("name", text)``, ``("pronoun", word)`` or
+``None``; pronouns are resolved later, against the whole article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bot.quotes.lexicon import not_names_en, pronouns, speech_verbs_en, titles_en
+
+Speaker = tuple[str, str] | None
+
+_TOKEN = re.compile(r"\S+")
+_LEAD = "“‘\"'([{«"
+_TRAIL = "”’\"'.,;:!?)]}»"
+# Words that may stand between a subject and its verb ("Smith also said").
+_BETWEEN = frozenset(
+    "also later then once again previously recently has had have would will "
+    "further first still just often repeatedly publicly privately simply "
+    "flatly quickly bluntly told".split()
+)
+_PARTICLES = frozenset("de la van von der den di da du del le bin al el st. jr. sr.".split())
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|vs))(?<!Mrs)[.!?](?=\s+[“\"A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    """A whitespace-separated token with its punctuation peeled off."""
+
+    core: str
+    lead: str
+    trail: str
+    start: int
+
+
+def _tokens(text: str, offset: int = 0) -> list[_Tok]:
+    out: list[_Tok] = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        core = raw.lstrip(_LEAD)
+        lead = raw[: len(raw) - len(core)]
+        stripped = core.rstrip(_TRAIL)
+        # Keep the full stop of an initial or an abbreviated title ("G.", "Sen.").
+        if core[len(stripped) : len(stripped) + 1] == "." and (
+            re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", stripped) or stripped + "." in titles_en()
+        ):
+            stripped += "."
+        out.append(_Tok(stripped, lead, core[len(stripped) :], offset + m.start()))
+    return out
+
+
+def _is_cap(tok: _Tok) -> bool:
+    word = tok.core
+    return bool(word) and word[0].isupper() and any(c.isalpha() for c in word)
+
+
+def _is_verb(tok: _Tok) -> bool:
+    return tok.core.lower() in speech_verbs_en()
+
+
+def _pronoun(tok: _Tok) -> str | None:
+    word = tok.core.lower()
+    return word if word in pronouns("en") else None
+
+
+def clean_name(words: list[str]) -> str | None:
+    """A run of capitalised words as a person's name: titles stripped."""
+    while words and (words[0] in titles_en() or words[0] in not_names_en()):
+        words = words[1:]
+    words = [w[:-2] if w.endswith(("’s", "'s")) else w for w in words]
+    if not words or all(w in not_names_en() or w in titles_en() for w in words):
+        return None
+    return " ".join(words[-4:])
+
+
+def _run_back(toks: list[_Tok], end: int) -> list[str]:
+    """Capitalised name run ending just before index ``end``."""
+    words: list[str] = []
+    k = end - 1
+    while k >= 0:
+        tok = toks[k]
+        if not (_is_cap(tok) or (words and tok.core.lower() in _PARTICLES)):
+            break
+        if k < end - 1 and tok.trail and tok.trail not in (".",):
+            break
+        words.insert(0, tok.core)
+        if tok.lead:
+            break
+        k -= 1
+    return words
+
+
+def _subject_before(toks: list[_Tok], verb: int) -> Speaker:
+    """The subject standing before the verb at index ``verb``."""
+    k = verb
+    while k > 0 and toks[k - 1].core.lower() in _BETWEEN and not toks[k - 1].trail:
+        k -= 1
+    if k == 0:
+        return None
+    # Appositive: "Smith, a spokesman for the campaign, said".
+    if toks[k - 1].trail.startswith(",") and k >= 2:
+        for a in range(k - 2, max(-1, k - 16), -1):
+            if toks[a].trail.startswith(","):
+                if _is_cap(toks[a]) or _pronoun(toks[a]):
+                    k = a + 1
+                break
+    pron = _pronoun(toks[k - 1])
+    if pron and not toks[k - 1].trail:
+        return ("pronoun", pron)
+    if toks[k - 1].trail not in ("", ",", ")"):
+        return None
+    name = clean_name(_run_back(toks, k))
+    return ("name", name) if name else None
+
+
+def _subject_after(toks: list[_Tok], verb: int) -> Speaker:
+    """The subject following the verb at ``verb`` ("said Smith")."""
+    if verb + 1 >= len(toks):
+        return None
+    first = toks[verb + 1]
+    pron = _pronoun(first)
+    if pron and toks[verb].trail == "":
+        return ("pronoun", pron)
+    words: list[str] = []
+    for tok in toks[verb + 1 : verb + 10]:
+        if tok.lead and words:
+            break
+        if _is_cap(tok) or (words and tok.core.lower() in _PARTICLES):
+            words.append(tok.core)
+        elif words:
+            return None  # "said White House officials": a modifier, not a name
+        if tok.trail and tok.trail != ".":
+            break
+        if tok.trail == "." and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", tok.core):
+            break
+    name = clean_name(words)
+    return ("name", name) if name else None
+
+
+def _according_to(toks: list[_Tok]) -> Speaker:
+    for k in range(len(toks) - 2):
+        if toks[k].core.lower() == "according" and toks[k + 1].core.lower() == "to":
+            return _subject_after(toks, k + 1)
+    return None
+
+
+def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
+    """Attribution right after a quote: ``,” Smith said`` and its variants."""
+    stop = para_end
+    for pattern in (re.compile(r"[“\"«]"), _SENTENCE_END):
+        found = pattern.search(text, close_end, stop)
+        if found:
+            stop = found.start() + (0 if pattern is not _SENTENCE_END else 1)
+    region = text[close_end:stop]
+    dash = re.match(r"\s*(?:—|–|--|-)\s*", region)
+    toks = _tokens(region, close_end)
+    if not toks:
+        return None
+    if dash:
+        words = _run_forward(_tokens(region[dash.end() :]))
+        name = clean_name(words)
+        if name:
+            return ("name", name)
+    for k, tok in enumerate(toks[:8]):
+        if _is_verb(tok):
+            if k == 0:
+                return _subject_after(toks, 0)
+            return _subject_before(toks, k) or _subject_after(toks, k)
+        if tok.trail[:1] in (".", ";", "!", "?") and not _is_cap(tok):
+            break
+    return _according_to(toks[:6])
+
+
+def _run_forward(toks: list[_Tok]) -> list[str]:
+    words: list[str] = []
+    for tok in toks:
+        if not _is_cap(tok):
+            break
+        words.append(tok.core)
+        if tok.trail and tok.trail != ".":
+            break
+    return words
+
+
+def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
+    """Attribution before a quote, in the same sentence as its opening mark."""
+    region_start = para_start
+    for found in _SENTENCE_END.finditer(text, para_start, open_at):
+        region_start = found.end()
+    closing = max(text.rfind("”", region_start, open_at), text.rfind('"', region_start, open_at))
+    region_start = max(region_start, closing + 1)
+    toks = _tokens(text[region_start:open_at], region_start)
+    if not toks:
+        return None
+    last = toks[-1]
+    if last.trail.startswith(":") and not _is_verb(last):
+        name = clean_name(_run_back(toks, len(toks)))
+        if name and len(toks) <= 6:
+            return ("name", name)
+    for k in range(len(toks) - 1, -1, -1):
+        if _is_verb(toks[k]):
+            return _subject_before(toks, k) or _subject_after(toks, k)
+    return _according_to(toks)
+
+
+def known_full_name(text: str, surname: str, before: int) -> str | None:
+    """The fullest form of a one-word name used in ``text`` (earlier first)."""
+    pattern = re.compile(
+        r"((?:[A-Z][\w’'.\-]*\s+){1,3})" + re.escape(surname) + r"(?![\w’'])"
+    )
+    best: str | None = None
+    for match in pattern.finditer(text):
+        name = clean_name(match.group(1).split() + [surname])
+        if name and " " in name:
+            if match.start() < before or best is None:
+                best = name
+            if match.start() >= before:
+                break
+    return best
+
+
+@cache
+def _verb_pattern() -> re.Pattern[str]:
+    words = "|".join(sorted(speech_verbs_en(), key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\b")
+
+
+def mentions(text: str) -> list[tuple[int, str, str]]:
+    """``(position, name, gender)`` of people named as the subject of a
+    speech verb anywhere (reported speech too), for resolving pronouns."""
+    out: list[tuple[int, str, str]] = []
+    for match in _verb_pattern().finditer(text):
+        start = max(0, match.start() - 160)
+        toks = _tokens(text[start : match.end()], start)
+        speaker = _subject_before(toks, len(toks) - 1)
+        if speaker and speaker[0] == "name":
+            out.append((toks[-1].start, speaker[1], _gender(text, speaker[1])))
+    return out
+
+
+def _gender(text: str, name: str) -> str:
+    """``m``/``f`` when the text calls the person Mr./Ms., else ``?``."""
+    last = re.escape(name.split()[-1])
+    if re.search(rf"\bMr\.? {last}\b", text):
+        return "m"
+    if re.search(rf"\bM(?:r?s|iss)\.? {last}\b", text):
+        return "f"
+    return "?"

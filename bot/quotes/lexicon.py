@@ -1,0 +1,87 @@
+"""Language data for quote attribution, read once from ``bot/quotes/data``.
+
+Word lists live in data files (one entry per line, or several separated by
+spaces; ``#`` starts a comment) so that adding a speech verb or a title is an
+edit to a text file, not to code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+
+def _entries(name: str) -> list[str]:
+    """Whitespace-separated entries of a data file, comments dropped."""
+    text = resources.files("bot.quotes").joinpath("data", name).read_text("utf-8")
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        out.extend(line.split())
+    return out
+
+
+def _pairs(name: str) -> dict[str, str]:
+    """``key<TAB>value`` lines of a data file."""
+    text = resources.files("bot.quotes").joinpath("data", name).read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        key, value = line.split("\t", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+@cache
+def speech_verbs_en() -> frozenset[str]:
+    """Lower-case English speech verbs in all listed forms."""
+    return frozenset(_entries("speech-verbs-en.txt"))
+
+
+@cache
+def speech_verbs_zh() -> tuple[str, ...]:
+    """Chinese speech verbs, longest first so the matcher prefers 說道 to 說."""
+    return tuple(sorted(set(_entries("speech-verbs-zh.txt")), key=len, reverse=True))
+
+
+@cache
+def titles_en() -> frozenset[str]:
+    """Capitalised title and affiliation words stripped before a name."""
+    return frozenset(_entries("titles-en.txt"))
+
+
+@cache
+def not_names_en() -> frozenset[str]:
+    """Capitalised words that are never a speaker on their own."""
+    return frozenset(_entries("not-names-en.txt"))
+
+
+@cache
+def pronouns(language: str) -> dict[str, str]:
+    """Pronoun → gender (``m``, ``f`` or ``p``) for ``en`` or ``zh``."""
+    return _pairs(f"pronouns-{language}.txt")
+
+
+@cache
+def surnames_zh() -> frozenset[str]:
+    """Common Chinese family names, one or two characters."""
+    return frozenset(_entries("surnames-zh.txt"))
+
+
+@cache
+def female_chars_zh() -> frozenset[str]:
+    """Characters that mark a Chinese name or kin word as female."""
+    return frozenset("".join(_entries("female-chars-zh.txt")))
+
+
+@cache
+def titles_zh() -> tuple[str, ...]:
+    """Chinese role and title words, longest first."""
+    return tuple(sorted(set(_entries("titles-zh.txt")), key=len, reverse=True))
+
+
+@cache
+def not_names_zh() -> frozenset[str]:
+    """Chinese words that stand in subject position but are not names."""
+    return frozenset(_entries("not-names-zh.txt"))
