@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.repair.rules import RULES, Rule
+from bot.repair.script import convert_script
 
-__all__ = ["Repair", "fix_text", "fix_and_explain", "RULES"]
+__all__ = ["Repair", "fix_text", "fix_and_explain", "convert_script", "RULES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,17 +24,24 @@ class Repair:
     applied: list[str] = field(default_factory=list)
 
 
-def fix_and_explain(text: str, *, rules: tuple[Rule, ...] = RULES) -> Repair:
-    """Run every rule over ``text``; report the ones that changed it."""
+def fix_and_explain(text: str, *, language: str | None = None, rules: tuple[Rule, ...] = RULES) -> Repair:
+    """Run every rule over ``text``; report the ones that changed it.
+
+    ``language`` (``en``, ``zh``…) steers the rules that depend on it (punctuation
+    width); when None they judge the text themselves.
+    """
     applied: list[str] = []
     for rule in rules:
-        fixed = rule(text)
+        if getattr(rule, "uses_language", False):
+            fixed = rule(text, language)  # type: ignore[call-arg]
+        else:
+            fixed = rule(text)
         if fixed != text:
             applied.append(rule.__name__)
             text = fixed
     return Repair(text=text, applied=applied)
 
 
-def fix_text(text: str) -> str:
+def fix_text(text: str, *, language: str | None = None) -> str:
     """``text`` with every repair rule applied."""
-    return fix_and_explain(text).text
+    return fix_and_explain(text, language=language).text

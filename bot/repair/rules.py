@@ -14,6 +14,9 @@ from importlib import resources
 
 import ftfy
 
+from bot.repair.damage import realign_shifted_gbk, restore_name_dots
+from bot.repair.punctuation import balance_quote_marks, harmonise_punctuation
+
 Rule = Callable[[str], str]
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -31,8 +34,17 @@ def fix_mojibake(text: str) -> str:
 
     ftfy's ``fix_latin_ligatures`` and ``uncurl_quotes`` stay off: curly quotes
     carry meaning for quote extraction and ligatures are rare in news.
+    ``fix_character_width`` stays off too: it turns Chinese ``，！（`` into
+    ASCII; :func:`bot.repair.punctuation.harmonise_punctuation` handles width
+    per language instead.
     """
-    return ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC")
+    return ftfy.fix_text(
+        text,
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        normalization="NFC",
+    )
 
 
 _TAG = re.compile(r"</?(?:span|div|p|br|strong|em|b|i|a|font|section|img)\b[^<>]{0,200}/?>", re.IGNORECASE)
@@ -48,6 +60,8 @@ def strip_markup_remnants(text: str) -> str:
 
 
 _GLUED_PINYIN = re.compile(rf"(?<=[{_HAN}])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+# The same annotation after a character lost in a charset round trip: "?dāng)".
+_ORPHAN_PINYIN = re.compile(rf"(?<=[{_HAN}」』”。，])\?(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 
 
 def remove_glued_pinyin(text: str) -> str:
@@ -55,14 +69,26 @@ def remove_glued_pinyin(text: str) -> str:
 
     Only lower-case syllables with at least one tone mark, directly after a
     Han character, are removed, so ``(AI)``, ``(2023)`` and ``（注）`` stay.
+    A ``?dāng)`` left where the annotated character itself was lost goes too.
     """
-    return _GLUED_PINYIN.sub("", text)
+    return _ORPHAN_PINYIN.sub("", _GLUED_PINYIN.sub("", text))
+
+
+_IMAGE_CREDIT = re.compile(
+    r"^\s*(?:圖片|图片|圖|图|image|photo)?\s*(?:消息)?(?:來源|来源|出處|出处|source|credit)\s*[:：]\s*"
+    r"(?:https?://|www\.)\S*\s*$",
+    re.IGNORECASE,
+)
 
 
 def drop_image_placeholders(text: str) -> str:
-    """Remove lines that only say an image was here (``圖片``, ``[image]``)."""
+    """Remove lines that only say an image was here (``圖片``, ``[image]``) or credit it by URL."""
     placeholders = set(_lines_of("placeholders.txt"))
-    kept = [line for line in text.split("\n") if line.strip() not in placeholders]
+    kept = [
+        line
+        for line in text.split("\n")
+        if line.strip() not in placeholders and not _IMAGE_CREDIT.match(line)
+    ]
     return "\n".join(kept)
 
 
@@ -132,11 +158,15 @@ def normalise_whitespace(text: str) -> str:
 
 RULES: tuple[Rule, ...] = (
     fix_mojibake,
+    realign_shifted_gbk,
     strip_markup_remnants,
     remove_glued_pinyin,
+    restore_name_dots,
     drop_image_placeholders,
     drop_keyword_spam,
     drop_widget_lines,
     cut_site_footer,
+    balance_quote_marks,
+    harmonise_punctuation,
     normalise_whitespace,
 )
