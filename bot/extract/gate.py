@@ -1,0 +1,48 @@
+"""Tell articles from pages that only stand where an article should be.
+
+Challenge pages ("Just a moment…"), 404 pages, paywalls, login and cookie
+walls and empty shells yield little text; summarising it would be junk. The
+phrases live in ``data/not_article.json``. A phrase counts only when the
+extracted text is short, because real articles mention cookies and logins too.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from bot.errors import NotAnArticleError
+
+# Extracted text shorter than this (in characters; CJK counted double) is
+# examined for wall phrases; an article body is almost always longer.
+SHORT_TEXT = 1200
+# Below this there is nothing to summarise at all.
+EMPTY_TEXT = 80
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, dict[str, list[str]]]:
+    raw = resources.files("bot.extract").joinpath("data", "not_article.json").read_text("utf-8")
+    return {kind: lists for kind, lists in json.loads(raw).items() if not kind.startswith("_")}
+
+
+def text_weight(text: str) -> int:
+    """Length with CJK characters counted twice (they carry about two letters' worth)."""
+    return len(text) + sum(1 for c in text if "\u3000" <= c <= "\u9fff")
+
+
+def check_article(text: str, title: str | None = None) -> None:
+    """Raise :class:`NotAnArticleError` (saying which kind) if ``text`` is not an article."""
+    weight = text_weight(text.strip())
+    if weight >= SHORT_TEXT:
+        return
+    lowered_title = (title or "").lower()
+    lowered = text.lower()
+    for kind, lists in _phrases().items():
+        if any(p in lowered_title for p in lists["title"]) and weight < SHORT_TEXT // 2:
+            raise NotAnArticleError(f"this looks like a {kind}, not an article")
+        if any(p in lowered for p in lists["text"]):
+            raise NotAnArticleError(f"this looks like a {kind}, not an article")
+    if weight < EMPTY_TEXT:
+        raise NotAnArticleError("the page is empty: no article text was found")
