@@ -186,7 +186,7 @@ async def resolve_checked(
                 continue
             if not is_public_address(address):
                 raise BlockedAddressError(
-                    f"{host} points to a private or local network address, which is not fetched"
+                    f"{host} points to a private or reserved address, which is not fetched"
                 )
     return unique
 

@@ -33,7 +33,6 @@ class RawServer:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, 0))
         self._sock.listen(16)
-        self._sock.settimeout(0.2)
         self.host = host
         self.port: int = self._sock.getsockname()[1]
         self.handler = handler
@@ -51,8 +50,8 @@ class RawServer:
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
+            except OSError:
+                return  # the listening socket was shut down by stop()
             self.connections += 1
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
@@ -78,6 +77,10 @@ class RawServer:
 
     def stop(self) -> None:
         self._stop.set()
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        except OSError:
+            pass
         self._thread.join(timeout=2)
         self._sock.close()
 
@@ -117,6 +120,17 @@ def respond(body: bytes, content_type: str = "text/html; charset=utf-8", status:
 
 def redirect(location: str, status: str = "302 Found") -> Handler:
     return respond(b"", headers={"Location": location}, status=status)
+
+
+def routes(table: dict[str, Handler]) -> Handler:
+    """Dispatch on the request path; unknown paths get a 404."""
+    missing = respond(b"not found", "text/plain", "404 Not Found")
+
+    def handler(conn: socket.socket, head: bytes) -> None:
+        path = head.split(b" ", 2)[1].decode("latin-1").split("?", 1)[0]
+        table.get(path, missing)(conn, head)
+
+    return handler
 
 
 def trickle(interval: float = 1.0) -> Handler:
