@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from queue import Queue
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from tests.support.telegram_html import check_message
 
@@ -77,7 +77,7 @@ class FakeTelegram:
         self._ids = itertools.count(1)
         self._lock = threading.Condition()
         self._deliveries: Queue[dict[str, Any] | None] = Queue()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
 
@@ -254,8 +254,9 @@ class FakeTelegram:
 
             def do_GET(self) -> None:  # noqa: N802
                 prefix = f"/file/bot{fake.token}/"
-                if self.path.startswith(prefix):
-                    wanted = self.path[len(prefix):]
+                path = unquote(self.path)  # PTB percent-encodes the path (the token's ":")
+                if path.startswith(prefix):
+                    wanted = path[len(prefix):]
                     for path, data in fake.files.values():
                         if path == wanted:
                             self._reply(200, data, "application/octet-stream")
@@ -460,6 +461,16 @@ class FakeTelegram:
         path, data = entry
         return {"file_id": params["file_id"], "file_unique_id": params["file_id"] + "u",
                 "file_size": len(data), "file_path": path}
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients hanging up mid-long-poll at shutdown is normal, not worth a traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class _ApiError(Exception):

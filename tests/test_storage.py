@@ -1,0 +1,91 @@
+"""Storage: URL normalisation, digest (de)serialisation, SQLite settings and cache."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.models import Article, Digest, Quote, Summary
+from bot.storage import ChatSettings, SQLiteStorage, content_key, digest_from_json, digest_to_json
+from bot.storage import normalise_url, url_key
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("HTTPS://News.Example.ORG/a/Story?id=7#comments", "https://news.example.org/a/Story?id=7"),
+        ("https://example.org:443/x?utm_source=tw&utm_medium=social&page=2", "https://example.org/x?page=2"),
+        ("http://example.org:80/x?fbclid=abc&gclid=def", "http://example.org/x"),
+        ("http://example.org:8080/x?MC_EID=1&q=a+b", "http://example.org:8080/x?q=a+b"),
+        ("https://example.org", "https://example.org/"),
+    ],
+)
+def test_normalise_url_drops_what_does_not_change_the_page(given: str, expected: str) -> None:
+    assert normalise_url(given) == expected
+
+
+def test_url_key_is_shared_by_variants_and_fits_callback_data() -> None:
+    a = url_key("https://example.org/story?utm_campaign=x#top")
+    b = url_key("https://EXAMPLE.org/story")
+    assert a == b
+    assert a != url_key("https://example.org/Story")  # paths are case-sensitive
+    assert len(a) == 24 and a.isascii()
+    assert content_key("t", "hello") != content_key("d", b"hello")
+
+
+def _digest() -> Digest:
+    article = Article(text="Ann said \u201cyes\u201d. More text.", title="T <b>", url="https://e.org/", language="en")
+    summary = Summary("en", ["Ann said yes."], [Quote("yes", "Ann", 10, 13, True)], ["ann"])
+    return Digest(article, summary, ["mojibake"], 0.25)
+
+
+def test_digest_round_trips_through_json() -> None:
+    digest = _digest()
+    again = digest_from_json(digest_to_json(digest))
+    assert again == digest
+    with pytest.raises(ValueError):
+        digest_from_json('{"v": 999}')
+
+
+async def test_sqlite_keeps_settings_and_digests_across_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "store.sqlite3"
+    store = SQLiteStorage(path)
+    await store.open()
+    assert await store.get_chat_settings(42) == ChatSettings()
+    chosen = ChatSettings(points=4, language="zh", chinese="traditional", auto_summarise=True, show_quotes=False)
+    await store.set_chat_settings(42, chosen)
+    await store.put_digest("k1", _digest(), "https://e.org/")
+    await store.close()
+
+    reopened = SQLiteStorage(path)
+    await reopened.open()
+    assert await reopened.get_chat_settings(42) == chosen
+    assert await reopened.get_chat_settings(43) == ChatSettings()
+    assert await reopened.get_digest("k1", 60) == _digest()
+    assert await reopened.get_digest("missing") is None
+    await reopened.close()
+
+
+async def test_cache_entries_expire_for_answers_but_not_for_buttons(tmp_path: Path) -> None:
+    store = SQLiteStorage(tmp_path / "s.sqlite3")
+    await store.open()
+    await store.put_digest("k", _digest(), "src")
+    time.sleep(0.05)
+    assert await store.get_digest("k", 0.01) is None  # too old to answer a new request
+    assert await store.get_digest("k", None) == _digest()  # still there for old buttons
+    await store.close()
+
+
+async def test_old_digests_are_purged_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = SQLiteStorage(path)
+    await store.open()
+    await store.put_digest("k", _digest(), "src")
+    await store.close()
+    time.sleep(0.05)
+    short = SQLiteStorage(path, retention_seconds=0.01)
+    await short.open()
+    assert await short.get_digest("k") is None
+    await short.close()
