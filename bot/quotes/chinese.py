@@ -37,7 +37,7 @@ _SENTENCE_BREAK = re.compile(r"[。！？!?]")
 _STOP_CHARS = frozenset(
     "的了是在不这這那一个個们們他她我你它有和就也都说說着著把被从從对對到向与與跟给給让讓很又还還便"
     "却卻才已要会會能可没沒上下里裡中来來去过過地得之而且此其所为為时時当當自己么麼吗嗎呢吧啊些样樣"
-    "什怎谁誰哪每各该該两兩几幾三十百千万萬年月日号號点點这第以於于如若但并並或及再更最太好大小多少"
+    "什怎谁誰哪每各该該两兩几幾三十百千万萬年日号號点點这第以於于如若但并並或及再更最太多"
     "笑问問道答叫喊想看听聽见見走跑坐站拿做"
 )
 # Words that open a clause before its subject ("但馬斯克說", "讓馬斯克…").
@@ -65,17 +65,45 @@ class ChineseText:
                     counts[run[k : k + size]] += 1
         return counts
 
+    @cached_property
+    def _speakers(self) -> frozenset[str]:
+        """Given names seen as the subject of a speech verb somewhere, so that
+        names without a family name (少平) are told from nouns (模型)."""
+        found: set[str] = set()
+        for begin, clause in _clauses(self.text, 0, len(self.text)):
+            verb = find_verb(clause)
+            if verb:
+                lead = _LEADERS.match(clause)
+                skip = lead.end() if lead else 0
+                name = self._name_at(clause[skip:])
+                # The verb must follow closely ("少平對妹妹說"), not end a long clause.
+                if name and verb[0] - skip - len(name) <= 6:
+                    found.add(name)
+        return frozenset(found)
+
+    def _person(self, word: str) -> bool:
+        return word[0] in surnames_zh() or word[:2] in surnames_zh() or word in self._speakers
+
     def _valid(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh():
             return False
-        if any(word.endswith(t) or word == t for t in titles_zh()):
-            return False
+        for title in titles_zh():
+            # "田主任" names a person; "副總裁" alone does not.
+            if word.endswith(title) and not (
+                word[: -len(title)] in surnames_zh() and word[: -len(title)]
+            ):
+                return False
         if self._counts[word] >= 2:
             return True
         return word[0] in surnames_zh() or word[:2] in surnames_zh()
 
     def name_at(self, segment: str) -> str | None:
-        """A name at the very start of ``segment`` (2 or 3 characters)."""
+        """A person's name at the very start of ``segment``."""
+        name = self._name_at(segment)
+        return name if name and self._person(name) else None
+
+    def _name_at(self, segment: str) -> str | None:
+        """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
         if len(three) == 3 and re.fullmatch(f"[{_HAN}]{{3}}", three) and self._valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
@@ -106,9 +134,7 @@ class ChineseText:
             if k < free:
                 continue
             name = self.name_at(clause[k:])
-            if name and self._counts[name] >= 2 and (
-                name[0] in surnames_zh() or self._counts[name] >= 3
-            ):
+            if name and self._counts[name] >= 2:
                 found.append((k, "name", name))
                 free = k + len(name)
         found.sort()
@@ -165,6 +191,12 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
             _pos, kind, word = cands[-1] if index == len(clauses) - 1 else cands[0]
             return (kind, word)
     return None
+
+
+def subject_at(doc: ChineseText, line: str) -> Speaker:
+    """A name or pronoun opening ``line`` (the subject of a narrative line)."""
+    cands = [c for c in doc.candidates(line[:12]) if c[0] == 0]
+    return (cands[0][1], cands[0][2]) if cands else None
 
 
 def speaker_before(doc: ChineseText, text: str, open_at: int, floor: int) -> Speaker:

@@ -76,10 +76,13 @@ def _pronoun(tok: _Tok) -> str | None:
 
 def clean_name(words: list[str]) -> str | None:
     """A run of capitalised words as a person's name: titles stripped."""
-    while words and (words[0] in titles_en() or words[0] in not_names_en()):
+    if len(words) == 1 and (words[0] in titles_en() or words[0] in not_names_en()):
+        return None
+    # Strip titles from the front but keep the last word: "Mr. Prince" is Prince.
+    while len(words) > 1 and (words[0] in titles_en() or words[0] in not_names_en()):
         words = words[1:]
     words = [w[:-2] if w.endswith(("’s", "'s")) else w for w in words]
-    if not words or all(w in not_names_en() or w in titles_en() for w in words):
+    if not words or words[-1] in not_names_en():
         return None
     return " ".join(words[-4:])
 

@@ -121,15 +121,22 @@ def _attribute(
     introduced = before_text.endswith((":", "："))
     if doc is not None:
         speaker = chinese.speaker_after(doc, text, span.close_end, p_end)
-        if speaker is None and not text[span.close_end : p_end].strip(" 。，,.") :
+        if speaker is not None:
+            return speaker, introduced, True
+        speaker = chinese.speaker_before(doc, text, span.open_at, before_start)
+        if speaker is None and not text[span.close_end : p_end].strip(" 。，,."):
+            # Fiction: a short "她問。" line right after a quote paragraph.
             nxt = paras.neighbour(end_para, 1)
             if nxt is not None:
                 n_start, n_end = paras.bounds(nxt)
-                if n_end - n_start <= 20 and not re.search("[「“『]", text[n_start:n_end]):
+                line = text[n_start:n_end].strip()
+                if len(line) <= 20 and line.endswith(("。", ".")) and not re.search("[「“『]", line):
                     speaker = chinese.speaker_after(doc, text, n_start, n_end)
-        if speaker is not None:
-            return speaker, introduced, True
-        return chinese.speaker_before(doc, text, span.open_at, before_start), introduced, False
+                if speaker is None and at_start and not re.search("[「“『]", line):
+                    # An action beat after a bare quote names its speaker:
+                    # "“他小子敢！”\n金波瞪起眼睛。"
+                    speaker = chinese.subject_at(doc, line)
+        return speaker, introduced, False
     speaker = english.speaker_after(text, span.close_end, p_end)
     if speaker is not None:
         return speaker, introduced, True
@@ -140,14 +147,19 @@ def _is_statement(inner: str, han: bool, introduced: bool, speaker: object) -> b
     """Statements, not scare quotes, titles or names in quotes."""
     if han:
         count = len(_HAN.findall(inner))
+        punct = bool(_ZH_PUNCT.search(inner))
         if count < _MIN_HAN:
-            return False
-        return bool(_ZH_PUNCT.search(inner)) or introduced
+            # Short exclamations count only where someone is shown saying them.
+            return punct and (introduced or speaker is not None)
+        return punct or introduced
     words = inner.split()
     if not words:
         return False
     if _title_like(words):
         return introduced
+    if words[0][:1].islower() and not introduced:
+        # A partial quote woven into the writer's sentence, not a statement.
+        return False
     if len(words) >= _MIN_WORDS:
         return True
     return introduced or (speaker is not None and inner[-1] in ",.?!")
