@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     allowed_chat_ids: list[int] = []
     poll_timeout_seconds: int = 30
     placeholder_delay_seconds: float = 1.0
+    api_rate_per_second: float = 30.0
 
     # Fetching
     allow_private_addresses: bool = False

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.telegram.logsafe import configure_logging
-from tests.support.bot_articles import hostile_page, library_page, long_page, pasted_text
+from tests.support.bot_articles import hostile_page, library_page, long_page, pasted_text, pdf_lines, simple_pdf
 from tests.support.bot_harness import bot_settings, running_bot
 from tests.support.fake_telegram import BOT_USERNAME, Call, FakeTelegram
 from tests.support.pages import Page, PageServer
@@ -134,9 +134,6 @@ def test_private_link_gets_a_full_summary(world: World) -> None:
     assert reply.params["parse_mode"] == "HTML"
     assert reply.params["link_preview_options"] == {"is_disabled": True}
     assert set(_buttons(reply)) >= {"Less", "More"}
-    calls = world.fake.calls[mark:]
-    typing = [i for i, c in enumerate(calls) if c.method == "sendChatAction" and int(c.params["chat_id"]) == user["id"]]
-    assert typing and typing[0] < calls.index(reply)
 
 
 def test_same_link_again_comes_from_the_cache(world: World) -> None:
@@ -149,6 +146,8 @@ def test_same_link_again_comes_from_the_cache(world: World) -> None:
     second = world.fake.wait_sent(user["id"], since=mark)[0]
     assert time.monotonic() - started < 1.0
     assert world.page_hits("/library-copy") == hits == 1
+    assert f'<a href="{world.pages.url("/library-copy")}">' in _text(second)  # tracking parameters dropped
+    assert not [c for c in world.fake.calls[mark:] if c.method == "sendChatAction"]  # instant: no "typing"
     assert plain_text(_text(first)).splitlines()[1:] == plain_text(_text(second)).splitlines()[1:]
 
 
@@ -267,6 +266,10 @@ def test_documents_are_read_within_limits(world: World) -> None:
     world.fake.send(world.fake.message(chat, user, document=page))
     assert "Elmbridge library will stay open" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
     mark = world.fake.mark()
+    scan = world.fake.document("report.pdf", simple_pdf(pdf_lines()), "application/pdf")
+    world.fake.send(world.fake.message(chat, user, document=scan))
+    assert "Keeping the Sunday hours" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    mark = world.fake.mark()
     world.fake.send(world.fake.message(chat, user, document=world.fake.document("a.docx", b"PK..", "application/zip")))
     assert "cannot read that type" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
     mark = world.fake.mark()
@@ -303,6 +306,9 @@ def test_slow_page_gets_a_placeholder_edited_into_the_result(world: World) -> No
     mark, _ = world.say(user, world.pages.url("/slow"))
     placeholder = world.fake.wait_sent(user["id"], since=mark)[0]
     assert _text(placeholder) == "Reading…"
+    calls = world.fake.calls[mark:]
+    typing = [i for i, c in enumerate(calls) if c.method == "sendChatAction" and int(c.params["chat_id"]) == user["id"]]
+    assert typing and typing[0] < calls.index(placeholder) and calls[typing[0]].params["action"] == "typing"
     edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[0]
     assert int(edit.params["message_id"]) == placeholder.result["message_id"] and "Elmbridge" in _text(edit)
 
@@ -375,6 +381,13 @@ def test_group_commands_replies_and_addressing(world: World) -> None:
     assert not [c for c in fake.calls[mark:] if c.method in ("sendMessage", "sendChatAction")]
     fake.send(fake.message(group, user, "/summary"))
     assert "reply /summary" in _text(fake.wait_sent(group["id"], since=mark)[0])
+    # in a forum topic the answer stays in the topic; a long text replied to works too
+    mark = fake.mark()
+    essay = fake.message(group, world.person(), pasted_text(), thread_id=77)
+    asking = fake.send(fake.message(group, user, "/summary", reply_to=essay, thread_id=77))
+    reply = fake.wait_sent(group["id"], since=mark)[0]
+    assert int(reply.params["message_thread_id"]) == 77
+    assert reply.params["reply_parameters"]["message_id"] == asking["message_id"] and "Elmbridge" in _text(reply)
 
 
 def test_group_settings_admins_only_and_auto_summary(world: World) -> None:

@@ -63,7 +63,7 @@ def build_application(settings: Settings, storage: Storage | None = None) -> App
         .base_url(settings.bot_api_url)
         .base_file_url(file_url_for(settings))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.api_rate_per_second, max_retries=3))
         .concurrent_updates(True)
         .post_init(_open_resources)
         .post_shutdown(_close_resources)

@@ -32,6 +32,7 @@ from bot.telegram.texts import error_text, text
 log = logging.getLogger(__name__)
 
 DigestJob = Callable[[], Awaitable[tuple[str, Digest]]]
+TYPING_AFTER_SECONDS = 0.1  # work that takes longer than this shows "typing…"
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -144,15 +145,16 @@ async def reply_with_digest(
 ) -> None:
     """Show "typing", post a placeholder if the work is slow, then the summary (or the error)."""
     shared = deps(context)
-    thread = anchor.message_thread_id if anchor.is_topic_message else None
-    try:
-        await context.bot.send_chat_action(anchor.chat_id, ChatAction.TYPING, message_thread_id=thread)
-    except TelegramError as exc:  # cosmetic: never fail a summary over it
-        log.debug("chat action failed: %s", exc)
     task = asyncio.ensure_future(job())
     placeholder: Message | None = None
     try:
-        done, _pending = await asyncio.wait({task}, timeout=shared.settings.placeholder_delay_seconds)
+        # A cached answer is back within milliseconds: no "typing" call for it (one API
+        # call per summary instead of two is what keeps a busy bot under Telegram's limits).
+        done, _pending = await asyncio.wait({task}, timeout=TYPING_AFTER_SECONDS)
+        if not done:
+            await _typing(context, anchor)
+            delay = max(0.0, shared.settings.placeholder_delay_seconds - TYPING_AFTER_SECONDS)
+            done, _pending = await asyncio.wait({task}, timeout=delay)
         if not done:
             placeholder = await anchor.reply_text(text(language, "working"))
         key, digest = await task
@@ -180,6 +182,14 @@ async def reply_with_digest(
         await anchor.reply_text(parts[0], reply_markup=markup)
     for part in parts[1:]:
         await anchor.reply_text(part, do_quote=False)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, anchor: Message) -> None:
+    thread = anchor.message_thread_id if anchor.is_topic_message else None
+    try:
+        await context.bot.send_chat_action(anchor.chat_id, ChatAction.TYPING, message_thread_id=thread)
+    except TelegramError as exc:  # cosmetic: never fail a summary over it
+        log.debug("chat action failed: %s", exc)
 
 
 async def _say(anchor: Message, placeholder: Message | None, message: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
+from dataclasses import replace
 from functools import partial
 from pathlib import PurePosixPath
 
@@ -111,7 +112,11 @@ class Summaries:
 
     async def _digest_url(self, url: str) -> Digest:
         page = await self.fetcher.fetch(url)
-        return await run_cpu(self._executor, partial(page_job, page, self._settings.max_quotes))
+        digest = await run_cpu(self._executor, partial(page_job, page, self._settings.max_quotes))
+        if digest.article.url and digest.article.url.startswith(("http://", "https://")):
+            # The cached reply links to the page without whoever's tracking parameters came first.
+            digest.article = replace(digest.article, url=normalise_url(digest.article.url))
+        return digest
 
     async def _cached(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
         cached = await self._storage.get_digest(key, self._settings.cache_ttl_seconds)

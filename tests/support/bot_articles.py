@@ -83,3 +83,46 @@ def long_page(target_chars: int = 40_000) -> tuple[bytes, int]:
 def pasted_text() -> str:
     """A long pasted message (well above the 400-character threshold)."""
     return " ".join(LIBRARY_PARAGRAPHS[:6])
+
+
+def simple_pdf(lines: list[str]) -> bytes:
+    """A minimal one-page PDF (Helvetica, one text line per entry) built by hand."""
+    def escape(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text_ops = ["BT", "/F1 10 Tf", "12 TL", "40 800 Td"]
+    for line in lines:
+        text_ops.append(f"({escape(line)}) Tj T*")
+    text_ops.append("ET")
+    stream = "\n".join(text_ops).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_lines() -> list[str]:
+    """The library story wrapped to short lines for :func:`simple_pdf`."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in LIBRARY_PARAGRAPHS:
+        plain = paragraph.replace("\u201c", '"').replace("\u201d", '"').replace("\u00e9", "e")
+        lines.extend(textwrap.wrap(plain, 90))
+        lines.append("")
+    return lines

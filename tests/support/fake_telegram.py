@@ -70,6 +70,7 @@ class FakeTelegram:
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) → status; default "member"
         self.files: dict[str, tuple[str, bytes]] = {}
         self.webhook: tuple[str, str | None] | None = None
+        self.injected: list[tuple[float, dict[str, Any]]] = []  # (when, update) for transcripts
         self.failures: dict[str, list[int]] = {}  # method → retry_after values to answer with first
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -216,6 +217,7 @@ class FakeTelegram:
         """Queue one update (or POST it to the webhook when one is set)."""
         with self._lock:
             update = {"update_id": next(self._update_ids), **update}
+            self.injected.append((time.monotonic(), update))
             if self.webhook is not None:
                 self._deliveries.put(update)
             else:
