@@ -9,6 +9,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
+from typing import Self
 
 import brotli
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from bot.errors import FetchTimeoutError, TooLargeError, UnreachableError, UnsupportedContentError
 from bot.fetch.guard import IPAddress
 from tests.support.fetch_servers import (
+    black_hole,
     endless,
     fetch_once,
     fetch_settings,
@@ -32,7 +34,7 @@ PAGE = "<html><body><p>" + "A tidal power station for the harbour town. " * 40 +
 
 
 class Timer:
-    def __enter__(self) -> Timer:
+    def __enter__(self) -> Self:
         self.start = time.monotonic()
         return self
 
@@ -42,16 +44,14 @@ class Timer:
 
 async def test_trickling_body_hits_the_total_timeout() -> None:
     """One byte a second never trips the read timeout; the total timeout stops it."""
-    with raw_server(trickle(0.2)) as server, Timer() as timer:
-        with pytest.raises(FetchTimeoutError):
-            await fetch_once(server.url(), fetch_settings(read_timeout=5, total_timeout=1.0, **ALLOW))
+    with raw_server(trickle(0.2)) as server, Timer() as timer, pytest.raises(FetchTimeoutError):
+        await fetch_once(server.url(), fetch_settings(read_timeout=5, total_timeout=1.0, **ALLOW))
     assert 0.9 < timer.seconds < 2.5
 
 
 async def test_silent_server_hits_the_read_timeout() -> None:
-    with raw_server(silent) as server, Timer() as timer:
-        with pytest.raises(FetchTimeoutError):
-            await fetch_once(server.url(), fetch_settings(read_timeout=0.5, total_timeout=5, **ALLOW))
+    with raw_server(silent) as server, Timer() as timer, pytest.raises(FetchTimeoutError):
+        await fetch_once(server.url(), fetch_settings(read_timeout=0.5, total_timeout=5, **ALLOW))
     assert 0.4 < timer.seconds < 2.0
 
 
@@ -60,24 +60,29 @@ async def test_slow_name_lookup_counts_against_the_connect_timeout() -> None:
         await asyncio.sleep(10)
         return []
 
-    with Timer() as timer:
-        with pytest.raises(FetchTimeoutError):
-            await fetch_once("http://slow-dns.test/", fetch_settings(connect_timeout=0.5, total_timeout=5), resolver=stalling)
+    with (
+        Timer() as timer,
+        pytest.raises(FetchTimeoutError),
+    ):
+        await fetch_once(
+            "http://slow-dns.test/", fetch_settings(connect_timeout=0.5, total_timeout=5), resolver=stalling
+        )
     assert timer.seconds < 2.0
 
 
 @pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "close-delimited"])
 async def test_endless_body_is_cut_at_the_size_limit(chunked: bool) -> None:
-    with raw_server(endless(chunked)) as server, Timer() as timer:
-        with pytest.raises(TooLargeError):
-            await fetch_once(server.url(), fetch_settings(max_body_bytes=300_000, total_timeout=10, **ALLOW))
+    with raw_server(endless(chunked)) as server, Timer() as timer, pytest.raises(TooLargeError):
+        await fetch_once(server.url(), fetch_settings(max_body_bytes=300_000, total_timeout=10, **ALLOW))
     assert timer.seconds < 3
 
 
 async def test_declared_length_over_the_limit_is_refused_unread() -> None:
-    with raw_server(lying_length(50_000_000, b"short")) as server:
-        with pytest.raises(TooLargeError, match="larger than"):
-            await fetch_once(server.url(), fetch_settings(**ALLOW))
+    with (
+        raw_server(lying_length(50_000_000, b"short")) as server,
+        pytest.raises(TooLargeError, match="larger than"),
+    ):
+        await fetch_once(server.url(), fetch_settings(**ALLOW))
 
 
 async def test_body_longer_than_declared_is_truncated_to_the_declared_length() -> None:
@@ -87,9 +92,8 @@ async def test_body_longer_than_declared_is_truncated_to_the_declared_length() -
 
 
 async def test_body_shorter_than_declared_is_an_error() -> None:
-    with raw_server(lying_length(1000, b"only ten b")) as server:
-        with pytest.raises(UnreachableError):
-            await fetch_once(server.url(), fetch_settings(**ALLOW))
+    with raw_server(lying_length(1000, b"only ten b")) as server, pytest.raises(UnreachableError):
+        await fetch_once(server.url(), fetch_settings(**ALLOW))
 
 
 def _compressed(encoding: str, data: bytes) -> bytes:
@@ -130,7 +134,9 @@ def bombs() -> Iterator[dict[str, bytes]]:
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "gzip, gzip"])
-async def test_compression_bomb_is_stopped_without_inflating_it(bombs: dict[str, bytes], encoding: str) -> None:
+async def test_compression_bomb_is_stopped_without_inflating_it(
+    bombs: dict[str, bytes], encoding: str
+) -> None:
     bomb = bombs[encoding]
     assert len(bomb) < 60_000  # the wire size is far under the 1 MB limit
     with raw_server(respond(bomb, headers={"Content-Encoding": encoding})) as server:
@@ -146,20 +152,28 @@ async def test_compression_bomb_is_stopped_without_inflating_it(bombs: dict[str,
 
 
 async def test_unknown_content_encoding_is_refused() -> None:
-    with raw_server(respond(b"\x00\x01", headers={"Content-Encoding": "zstd"})) as server:
-        with pytest.raises(UnsupportedContentError):
-            await fetch_once(server.url(), fetch_settings(**ALLOW))
+    with (
+        raw_server(respond(b"\x00\x01", headers={"Content-Encoding": "zstd"})) as server,
+        pytest.raises(UnsupportedContentError),
+    ):
+        await fetch_once(server.url(), fetch_settings(**ALLOW))
 
 
 async def test_damaged_compression_is_an_error() -> None:
-    with raw_server(respond(b"\x1f\x8b\x08\x00garbage-not-gzip", headers={"Content-Encoding": "gzip"})) as server:
-        with pytest.raises(UnreachableError, match="damaged"):
-            await fetch_once(server.url(), fetch_settings(**ALLOW))
+    with (
+        raw_server(
+            respond(b"\x1f\x8b\x08\x00garbage-not-gzip", headers={"Content-Encoding": "gzip"})
+        ) as server,
+        pytest.raises(UnreachableError, match="damaged"),
+    ):
+        await fetch_once(server.url(), fetch_settings(**ALLOW))
 
 
 async def test_request_identifies_the_bot_and_its_encodings() -> None:
     with raw_server(respond(PAGE.encode())) as server:
-        await fetch_once(server.url(), fetch_settings(user_agent="KeypointTest/9 (+https://example.org/bot)", **ALLOW))
+        await fetch_once(
+            server.url(), fetch_settings(user_agent="KeypointTest/9 (+https://example.org/bot)", **ALLOW)
+        )
     head = server.requests[0].decode("latin-1").lower()
     assert "user-agent: keypointtest/9 (+https://example.org/bot)" in head
     assert "accept-encoding: gzip, deflate, br" in head
@@ -171,3 +185,26 @@ async def test_unreachable_port_is_a_clear_error() -> None:
         port = server.port
     with pytest.raises(UnreachableError, match="refused"):
         await fetch_once(f"http://closed.test:{port}/", fetch_settings(**ALLOW), resolver=resolver)
+
+
+async def test_black_holed_server_hits_the_connect_timeout() -> None:
+    with black_hole() as port, Timer() as timer:
+        resolver = table_resolver({"hole.test": ["127.0.0.1"]})
+        with pytest.raises(FetchTimeoutError):
+            await fetch_once(
+                f"http://hole.test:{port}/",
+                fetch_settings(connect_timeout=0.5, total_timeout=5, **ALLOW),
+                resolver=resolver,
+            )
+    assert 0.4 < timer.seconds < 2.0
+
+
+async def test_a_black_holed_address_does_not_use_up_the_whole_connect_timeout() -> None:
+    """Two addresses, the first unanswering: the second still gets its turn."""
+    with raw_server(respond(PAGE.encode())) as server, black_hole("127.0.0.3", server.port), Timer() as timer:
+        resolver = table_resolver({"two.test": ["127.0.0.3", "127.0.0.1"]})
+        page = await fetch_once(
+            server.url(host="two.test"), fetch_settings(connect_timeout=1.0, **ALLOW), resolver=resolver
+        )
+    assert page.body == PAGE.encode()
+    assert timer.seconds < 1.5

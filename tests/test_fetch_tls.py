@@ -20,18 +20,18 @@ RESOLVER = table_resolver({"keypoint.test": ["127.0.0.1"], "other.test": ["127.0
 
 
 @pytest.fixture(scope="module")
-def ca() -> "trustme.CA":
+def ca() -> trustme.CA:
     return trustme.CA()
 
 
 @pytest.fixture
-def client_context(ca: "trustme.CA") -> ssl.SSLContext:
+def client_context(ca: trustme.CA) -> ssl.SSLContext:
     context = ssl.create_default_context()
     ca.configure_trust(context)
     return context
 
 
-def server_context(ca: "trustme.CA", name: str, seen: list[str | None]) -> ssl.SSLContext:
+def server_context(ca: trustme.CA, name: str, seen: list[str | None]) -> ssl.SSLContext:
     """A server that presents a certificate for ``name`` only, and notes the SNI it got."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert(name).configure_cert(context)
@@ -40,7 +40,7 @@ def server_context(ca: "trustme.CA", name: str, seen: list[str | None]) -> ssl.S
 
 
 @pytest.fixture
-def tls_server(ca: "trustme.CA") -> Iterator[tuple[object, list[str | None]]]:
+def tls_server(ca: trustme.CA) -> Iterator[tuple[object, list[str | None]]]:
     seen: list[str | None] = []
     with raw_server(respond(PAGE), tls=server_context(ca, "keypoint.test", seen)) as server:
         yield server, seen
@@ -59,7 +59,9 @@ async def test_https_to_the_pinned_address_verifies_the_host_name(tls_server, cl
 async def test_certificate_for_another_name_is_refused(tls_server, client_context) -> None:
     server, _ = tls_server
     with pytest.raises(UnreachableError, match="could not be verified"):
-        await fetch_once(server.url(host="other.test", scheme="https"), ALLOW, resolver=RESOLVER, verify=client_context)
+        await fetch_once(
+            server.url(host="other.test", scheme="https"), ALLOW, resolver=RESOLVER, verify=client_context
+        )
 
 
 async def test_certificate_is_not_checked_against_the_address(tls_server, client_context) -> None:

@@ -25,7 +25,7 @@ ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256))
         ("text/html; charset=big5", HTML.encode("big5", "replace"), "text/html"),
         ("text/html", b"\xff\xfe" + HTML.encode("utf-16-le"), "text/html"),
         ("application/xhtml+xml", HTML.encode(), "application/xhtml+xml"),
-        ("text/plain; charset=utf-8", "Plain words about the harbour.\n".encode(), "text/plain"),
+        ("text/plain; charset=utf-8", b"Plain words about the harbour.\n", "text/plain"),
         ("text/plain", b"MZ Wallace sells bags; this line only starts like an .exe file.", "text/plain"),
         ("text/markdown", b"# Title\n\nSome *markdown* text.\n", "text/markdown"),
         ("text/x-markdown", b"# Title\n", "text/x-markdown"),
@@ -54,7 +54,7 @@ async def test_declared_charset_is_passed_on() -> None:
 @pytest.mark.parametrize(
     ("header", "body"),
     [
-        ("text/html", PNG),              # binary sent as text/html
+        ("text/html", PNG),  # binary sent as text/html
         ("text/html; charset=utf-8", bytes(range(256)) * 8),
         ("text/plain", ZIP),
         ("application/octet-stream", b"\x7fELF\x02\x01\x01" + bytes(300)),
@@ -62,14 +62,16 @@ async def test_declared_charset_is_passed_on() -> None:
     ],
 )
 async def test_binary_bodies_are_refused_whatever_the_label(header: str, body: bytes) -> None:
-    with raw_server(respond(body, content_type=header)) as server:
-        with pytest.raises(UnsupportedContentError):
-            await fetch_once(server.url(), ALLOW)
+    with raw_server(respond(body, content_type=header)) as server, pytest.raises(UnsupportedContentError):
+        await fetch_once(server.url(), ALLOW)
 
 
-@pytest.mark.parametrize("header", ["image/png", "video/mp4", "application/json", "application/zip", "text/css"])
+@pytest.mark.parametrize(
+    "header", ["image/png", "video/mp4", "application/json", "application/zip", "text/css"]
+)
 async def test_unsupported_types_are_refused_before_the_body(header: str) -> None:
     """The server sends headers and then nothing: reading the body would time out."""
+
     def headers_only(conn: socket.socket, _head: bytes) -> None:
         conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: {header}\r\nContent-Length: 100000\r\n\r\n".encode())
         time.sleep(3)

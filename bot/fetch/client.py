@@ -7,6 +7,7 @@ import ssl
 from collections.abc import Iterable
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
+from typing import Self
 from urllib.parse import urljoin
 
 import httpx
@@ -26,7 +27,9 @@ from bot.fetch.transport import GuardedBackend, GuardedTransport
 from bot.models import FetchedPage
 
 _REDIRECTS = {301, 302, 303, 307, 308}
-ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
+ACCEPT = (
+    "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
+)
 
 
 class Fetcher:
@@ -66,7 +69,7 @@ class Fetcher:
             transport=GuardedTransport(backend, limits=limits, verify=verify),
         )
 
-    async def __aenter__(self) -> Fetcher:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -94,6 +97,9 @@ class Fetcher:
             raise InvalidSourceError("the link is not a valid web address") from exc
         except httpx.HTTPError as exc:
             raise UnreachableError(f"could not load the page ({_reason(exc)})") from exc
+        except (OSError, ssl.SSLError, UnicodeError) as exc:
+            # Anything the transport did not wrap still gets a sentence, not a traceback.
+            raise UnreachableError("could not load the page") from exc
 
     async def _fetch(self, url: str) -> FetchedPage:
         current = check_url(url)
@@ -106,7 +112,9 @@ class Fetcher:
                 if response.status_code in _REDIRECTS:
                     location = response.headers.get("location", "").strip()
                     if not location:
-                        raise UnreachableError(f"the server answered {response.status_code} without a new address")
+                        raise UnreachableError(
+                            f"the server answered {response.status_code} without a new address"
+                        )
                     current = check_url(urljoin(current, location))
                     continue
                 if response.status_code >= 400:

@@ -189,4 +189,3 @@ async def resolve_checked(
                     f"{host} points to a private or reserved address, which is not fetched"
                 )
     return unique
-

@@ -18,8 +18,15 @@ TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 PDF_TYPES = ("application/pdf", "application/x-pdf")
 SUPPORTED = HTML_TYPES + TEXT_TYPES + PDF_TYPES
 # Labels that say nothing about the body, so the body is looked at instead.
-VAGUE = ("", "application/octet-stream", "binary/octet-stream", "application/unknown",
-         "application/x-download", "application/force-download", "application/download")
+VAGUE = (
+    "",
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/unknown",
+    "application/x-download",
+    "application/force-download",
+    "application/download",
+)
 _TEXT_CONTROLS = set(b"\t\n\r\f\x1b")  # ESC for ISO-2022 encodings
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<!--", b"<?xml")
@@ -75,12 +82,16 @@ def final_type(content_type: str, body: bytes, charset: str | None) -> str:
     for magic, name in binary_signatures():
         # All-ASCII signatures ("MZ", "ID3", "RIFF") could start real text too.
         if head.startswith(magic) and (binary or not magic.isascii() or not magic.isalnum()):
-            raise UnsupportedContentError(f"unsupported content type: the link leads to a {name}, not an article")
+            raise UnsupportedContentError(
+                f"unsupported content type: the link leads to a {name}, not an article"
+            )
     if content_type in PDF_TYPES:
         raise UnsupportedContentError("the PDF is damaged: it has no PDF header")
     wide = head.startswith(_BOMS) or (charset or "").replace("-", "").startswith(("utf16", "utf32"))
     if not wide and binary:
-        raise UnsupportedContentError("unsupported content type: the link leads to a binary file, not an article")
+        raise UnsupportedContentError(
+            "unsupported content type: the link leads to a binary file, not an article"
+        )
     if content_type in HTML_TYPES or content_type in TEXT_TYPES:
         return content_type
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()

@@ -11,6 +11,7 @@ connection between two host names.
 from __future__ import annotations
 
 import ssl
+import time
 import typing
 from collections.abc import Iterable
 
@@ -45,23 +46,34 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        # The connect timeout covers the lookup as well as the handshake.
+        # The connect timeout covers the lookup as well as the handshakes.
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
             with anyio.fail_after(timeout):
                 addresses = await resolve_checked(
-                    host, port, allow_private=self._allow_private, resolver=self._resolver, trusted=self._trusted
+                    host,
+                    port,
+                    allow_private=self._allow_private,
+                    resolver=self._resolver,
+                    trusted=self._trusted,
                 )
-                last_error: Exception | None = None
-                for address in addresses:
-                    try:
-                        return await self._inner.connect_tcp(
-                            str(address), port, None, local_address, socket_options
-                        )
-                    except httpcore.ConnectError as exc:
-                        last_error = exc
-                raise last_error or httpcore.ConnectError(f"cannot connect to {host}")
+            last_error: Exception = httpcore.ConnectError(f"cannot connect to {host}")
+            for index, address in enumerate(addresses):
+                # Each address left gets a fair share of the remaining time, so
+                # one black-holed address (often a broken IPv6 route) cannot
+                # use it all up.
+                share = None if deadline is None else (deadline - time.monotonic()) / (len(addresses) - index)
+                if share is not None and share <= 0:
+                    break
+                try:
+                    return await self._inner.connect_tcp(
+                        str(address), port, share, local_address, socket_options
+                    )
+                except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                    last_error = exc
+            raise last_error
         except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(f"connecting to {host} took too long") from exc
+            raise httpcore.ConnectTimeout(f"looking up {host} took too long") from exc
 
     async def connect_unix_socket(
         self,

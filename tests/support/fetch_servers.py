@@ -96,7 +96,9 @@ def _read_head(conn: socket.socket) -> bytes:
 
 
 @contextmanager
-def raw_server(handler: Handler, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[RawServer]:
+def raw_server(
+    handler: Handler, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None
+) -> Iterator[RawServer]:
     server = RawServer(handler, host, tls).start()
     try:
         yield server
@@ -106,13 +108,20 @@ def raw_server(handler: Handler, host: str = "127.0.0.1", tls: ssl.SSLContext | 
 
 # --- handlers -----------------------------------------------------------------
 
-def respond(body: bytes, content_type: str = "text/html; charset=utf-8", status: str = "200 OK",
-            headers: dict[str, str] | None = None) -> Handler:
+
+def respond(
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    headers: dict[str, str] | None = None,
+) -> Handler:
     """A correct response with the given body."""
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
 
     def handler(conn: socket.socket, _head: bytes) -> None:
-        head = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+        head = (
+            f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+        )
         conn.sendall(head.encode("latin-1") + body)
 
     return handler
@@ -135,6 +144,7 @@ def routes(table: dict[str, Handler]) -> Handler:
 
 def trickle(interval: float = 1.0) -> Handler:
     """Headers at once, then one byte of body per ``interval`` seconds, for ever."""
+
     def handler(conn: socket.socket, _head: bytes) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
         for _ in range(120):
@@ -151,6 +161,7 @@ def silent(conn: socket.socket, _head: bytes) -> None:
 
 def endless(chunked: bool) -> Handler:
     """A body that never ends: chunked, or with no length and no close."""
+
     def handler(conn: socket.socket, _head: bytes) -> None:
         framing = "Transfer-Encoding: chunked" if chunked else "Connection: close"
         conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{framing}\r\n\r\n".encode())
@@ -164,9 +175,11 @@ def endless(chunked: bool) -> Handler:
 
 def lying_length(declared: int, actual: bytes, hold_open: float = 0.0) -> Handler:
     """Content-Length says ``declared``; the body is ``actual``."""
+
     def handler(conn: socket.socket, _head: bytes) -> None:
         conn.sendall(
-            f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {declared}\r\n\r\n".encode() + actual
+            f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {declared}\r\n\r\n".encode()
+            + actual
         )
         time.sleep(hold_open)
         conn.shutdown(socket.SHUT_RDWR)
@@ -176,8 +189,10 @@ def lying_length(declared: int, actual: bytes, hold_open: float = 0.0) -> Handle
 
 # --- client side ---------------------------------------------------------------
 
+
 def table_resolver(table: dict[str, list[str]], calls: list[str] | None = None) -> Resolver:
     """A name service we control: ``table`` maps names to addresses."""
+
     async def resolve(host: str, port: int) -> list[IPAddress]:
         if calls is not None:
             calls.append(host)
@@ -205,3 +220,22 @@ async def fetch_once(url: str, settings: Settings | None = None, **seams: object
     """Fetch one URL with a fresh :class:`Fetcher` (``seams``: resolver, trusted, verify)."""
     async with Fetcher(settings or fetch_settings(), **seams) as fetcher:  # type: ignore[arg-type]
         return await fetcher.fetch(url)
+
+
+@contextmanager
+def black_hole(host: str = "127.0.0.1", port: int = 0) -> Iterator[int]:
+    """A port whose accept queue is full, so new connections hang in SYN-SENT.
+
+    ``listen(0)`` leaves room for one pending connection; a filler takes it,
+    and the kernel then drops further SYNs (a firewalled host, locally).
+    """
+    listener = socket.socket()
+    listener.bind((host, port))
+    listener.listen(0)
+    bound = listener.getsockname()[1]
+    filler = socket.create_connection((host, bound), timeout=1)
+    try:
+        yield bound
+    finally:
+        filler.close()
+        listener.close()
