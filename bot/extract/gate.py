@@ -19,6 +19,8 @@ from bot.errors import NotAnArticleError
 SHORT_TEXT = 1200
 # Below this there is nothing to summarise at all.
 EMPTY_TEXT = 80
+# A wall phrase condemns the page only if the paragraphs without one are shorter than this.
+REST_TEXT = 500
 
 
 @lru_cache(maxsize=1)
@@ -38,11 +40,13 @@ def check_article(text: str, title: str | None = None) -> None:
     if weight >= SHORT_TEXT:
         return
     lowered_title = (title or "").lower()
-    lowered = text.lower()
+    paragraphs = [p.strip().lower() for p in text.split("\n") if p.strip()]
     for kind, lists in _phrases().items():
         if any(p in lowered_title for p in lists["title"]) and weight < SHORT_TEXT // 2:
             raise NotAnArticleError(f"this looks like a {kind}, not an article")
-        if any(p in lowered for p in lists["text"]):
+        walled = [any(p in paragraph for p in lists["text"]) for paragraph in paragraphs]
+        rest = sum(text_weight(p) for p, hit in zip(paragraphs, walled, strict=True) if not hit)
+        if any(walled) and rest < REST_TEXT:
             raise NotAnArticleError(f"this looks like a {kind}, not an article")
     if weight < EMPTY_TEXT:
         raise NotAnArticleError("the page is empty: no article text was found")

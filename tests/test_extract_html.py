@@ -1,0 +1,109 @@
+"""HTML extraction: article text and metadata, second opinion, and pages that are not articles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.errors import NotAnArticleError
+from bot.extract import extract_html
+from bot.extract.html import quality
+from bot.repair import fix_and_explain
+
+PARAGRAPHS = [
+    "The harbour council of Port Wenlow voted on Tuesday to build a tidal power station in the harbour mouth.",
+    "The scheme, estimated to cost forty-eight million pounds, will place eight turbines on the seabed.",
+    "Engineers say the station could supply electricity to twelve thousand homes by the end of the decade.",
+    "Fishermen have asked the council where their boats will moor while the work goes on next summer.",
+]
+
+
+def article_page(paragraphs: list[str], title: str = "Harbour town votes for tidal power") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    nav = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+    return (
+        f"<html><head><title>{title}</title></head><body>{nav}"
+        f"<article><h1>{title}</h1>{body}</article><footer>Contact us</footer></body></html>"
+    )
+
+
+def test_article_text_and_title() -> None:
+    article = extract_html(article_page(PARAGRAPHS * 2), url="https://example.org/story")
+    assert PARAGRAPHS[0] in article.text and PARAGRAPHS[3] in article.text
+    assert "Contact us" not in article.text
+    assert article.title == "Harbour town votes for tidal power"
+
+
+def test_gbk_bytes_decoded_before_extraction() -> None:
+    zh = "港口市议会周二投票决定在港口入口建设潮汐发电站，预计可为一万两千户家庭供电。"
+    html = article_page([zh] * 6, title="潮汐发电站").replace("<html>", '<html><meta charset="gbk">')
+    article = extract_html(html.encode("gbk"))
+    assert zh in article.text and "\ufffd" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("html", "kind"),
+    [
+        ("<html><head><title>Just a moment...</title></head><body><p>Checking your browser before"
+         " accessing the site.</p></body></html>", "challenge page"),
+        ("<html><head><title>404 Not Found</title></head><body><h1>Page not found</h1>"
+         "<p>The page you requested could not be found.</p></body></html>", "404 page"),
+        ("<html><head><title>Big story</title></head><body><article><p>The first line of the story is"
+         " here.</p><p>Subscribe to continue reading. Already a subscriber? Sign in.</p></article>"
+         "</body></html>", "paywall"),
+        ("<html><head><title>Members</title></head><body><article><p>Please log in to continue"
+         " reading this post.</p></article></body></html>", "login wall"),
+        ("<html><head><title>News</title></head><body><div><p>We use cookies to improve your"
+         " experience. Accept all cookies or manage your privacy settings.</p></div></body></html>",
+         "cookie wall"),
+        ("<html><head><title>App</title></head><body><div id='root'></div></body></html>", "empty"),
+    ],
+)
+def test_not_an_article(html: str, kind: str) -> None:
+    with pytest.raises(NotAnArticleError, match=kind):
+        extract_html(html)
+
+
+def test_article_mentioning_cookies_and_login_is_still_an_article() -> None:
+    paragraphs = PARAGRAPHS + [
+        "The council website, which asks visitors to accept cookies, crashed under the traffic.",
+        "Residents who could not log in to read the plans queued at the town hall instead.",
+    ]
+    article = extract_html(article_page(paragraphs * 2))
+    assert "accept cookies" in article.text
+
+
+def test_quality_prefers_prose_over_link_lists() -> None:
+    prose = "\n".join(PARAGRAPHS)
+    menu = "\n".join(["Home News Sport Weather Business Culture Travel"] * 8)
+    assert quality(prose) > quality(menu)
+
+
+@pytest.mark.shared
+def test_cwced_pages_come_out_without_mojibake(shared: Path) -> None:
+    latin_pairs = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff]")
+    bad = []
+    for path in sorted((shared / "corpus/web-zh-cwced/original").glob("*.html")):
+        try:
+            text = extract_html(path.read_bytes()).text
+        except NotAnArticleError:
+            continue
+        if "\ufffd" in text or len(latin_pairs.findall(text)) >= 3:
+            bad.append(path.name)
+    assert not bad
+
+
+@pytest.mark.shared
+def test_seed_article_repaired(shared: Path) -> None:
+    text = fix_and_explain((shared / "samples/seed-article.txt").read_text("utf-8")).text
+    assert not re.search(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)", text)  # pinyin
+    assert not re.search(r"^\s*(圖片|图片)\s*$", text, re.MULTILINE)  # placeholders
+    assert not re.search(r"</?\w+>|&nbsp;", text)  # tag remnants
+    assert "午夜视频" not in text and "本站是提供" not in text and "條評論" not in text and "獻花" not in text
+    assert "?" not in text  # every damaged mark recovered or removed
+    for paragraph in text.split("\n"):
+        for opening, closing in ("「」", "『』", "“”"):
+            assert paragraph.count(opening) == paragraph.count(closing), paragraph
+    assert "薩蒂亞·納德拉" in text and "。」Ben Schmidt" in text

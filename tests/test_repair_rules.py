@@ -1,0 +1,160 @@
+"""Each repair rule: what it must change, and look-alike real text it must leave alone.
+
+All inputs are written for these tests; damaged forms are produced from them
+the way the damage happens (GBK bytes read one byte out of step).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.repair import fix_and_explain, fix_text
+from bot.repair.damage import realign_shifted_gbk, restore_name_dots
+from bot.repair.punctuation import balance_quote_marks, harmonise_punctuation, text_language
+from bot.repair.rules import (
+    drop_image_placeholders,
+    drop_keyword_spam,
+    drop_widget_lines,
+    fix_mojibake,
+    remove_glued_pinyin,
+    strip_markup_remnants,
+)
+
+
+def shift_damage(lost: str, following: str) -> str:
+    """Damage as seen on content farms: ``lost`` becomes ``?`` and eats the next lead byte's top bit."""
+    data = following.encode("gbk")
+    out, index = ["?", chr(data[0] & 0x7F)], 1
+    while index < len(data):
+        if data[index] < 0x80:
+            out.append(chr(data[index]))
+            index += 1
+            continue
+        try:
+            out.append(data[index : index + 2].decode("gb18030"))
+        except UnicodeDecodeError:
+            out.append("?")  # an invalid pair shows as one question mark
+        index += 2
+    return "".join(out)
+
+
+def test_shift_damage_helper_reproduces_the_known_form() -> None:
+    assert shift_damage("。", "」Bob") == "?!笲ob"
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["」Bob Li 表示", "現在大家都知道", "「如果有更多人研究這些問題", "可以想像的是這將"],
+)
+def test_realign_recovers_shifted_text(clean: str) -> None:
+    damaged = "他們說得很清楚" + shift_damage("。", clean)
+    fixed = realign_shifted_gbk(damaged)
+    assert fixed.startswith("他們說得很清楚。")
+    # the recovered run reads as the original up to the first ASCII byte
+    prefix = clean.split(" ")[0][:4]
+    assert prefix in fixed
+
+
+def test_realign_closes_a_lost_closing_mark_and_gives_the_tag_back() -> None:
+    # 」 followed by "<": the out-of-step pair (B9 3C) became a second "?".
+    assert realign_shifted_gbk("「我們用的是 Python?!?/span>") == "「我們用的是 Python。」</span>"
+
+
+@pytest.mark.parametrize(
+    "real",
+    ["真的吗?!我不知道", "What?!Really now", "是吗?我不知道", "Is it?! 是的", "a?b", "价格?!「暂定」"],
+)
+def test_realign_leaves_real_question_marks(real: str) -> None:
+    assert realign_shifted_gbk(real) == real
+
+
+def test_name_dot_restored_between_transliterated_names() -> None:
+    assert restore_name_dots("微軟 CEO 薩蒂亞?納德拉將登臺") == "微軟 CEO 薩蒂亞·納德拉將登臺"
+
+
+@pytest.mark.parametrize("real", ["你今天来吗?我们等你", "是不是?大家都说是", "价格?多少"])
+def test_name_dot_leaves_questions(real: str) -> None:
+    assert restore_name_dots(real) == real
+
+
+def test_glued_pinyin_removed() -> None:
+    assert remove_glued_pinyin("技術(shù)發(fā)布") == "技術發布"
+    assert remove_glued_pinyin("相同。」?dāng)被問及") == "相同。」被問及"
+
+
+@pytest.mark.parametrize("real", ["人工智能(AI)", "去年(2023)", "他(ta)说", "注（注）", "英文(English)"])
+def test_glued_pinyin_leaves_real_parentheses(real: str) -> None:
+    assert remove_glued_pinyin(real) == real
+
+
+def test_placeholders_and_image_credits_dropped() -> None:
+    text = "第一段。\n圖片\n[image]\n图片来源：https://example.org/a.jpg\n第二段。"
+    assert drop_image_placeholders(text) == "第一段。\n第二段。"
+
+
+def test_placeholder_words_inside_sentences_stay() -> None:
+    text = "他上傳了三張圖片到網站。\nThe image shows a bridge."
+    assert drop_image_placeholders(text) == text
+
+
+def test_markup_remnants() -> None:
+    assert strip_markup_remnants("好的</span> 再見&nbsp;了") == "好的 再見\u00a0了"
+    assert strip_markup_remnants("if a < b and c > d") == "if a < b and c > d"
+
+
+def test_keyword_spam_line_dropped_but_lists_in_sentences_stay() -> None:
+    spam = "便宜机票,特价酒店,旅游攻略,签证办理,自由行,跟团游,邮轮"
+    real = "他买了苹果、香蕉、橙子、葡萄、西瓜和梨，然后回家了。"
+    assert drop_keyword_spam(f"{spam}\n{real}") == real
+
+
+def test_widget_lines_dropped() -> None:
+    text = "正文第一句。\n轉藏 分享 獻花(0\n0條評論\n發表"
+    assert drop_widget_lines(text) == "正文第一句。"
+
+
+def test_widget_words_in_prose_stay() -> None:
+    text = "他在微博上分享了这篇评论，引来很多讨论。"
+    assert drop_widget_lines(text) == text
+
+
+def test_ftfy_keeps_chinese_full_width_punctuation() -> None:
+    assert fix_mojibake("你好，世界！（注）") == "你好，世界！（注）"
+    assert fix_mojibake("cafÃ© crÃ¨me") == "café crème"
+
+
+def test_balance_closes_open_marks_per_paragraph() -> None:
+    assert balance_quote_marks("他說：「我們會回來。\n下一段。") == "他說：「我們會回來。」\n下一段。"
+    assert balance_quote_marks("如果有更多人，」他說。") == "「如果有更多人，」他說。"
+
+
+def test_balance_leaves_balanced_and_ascii_quotes() -> None:
+    text = '他說：「好『的』」。\nHe said "yes" and left.'
+    assert balance_quote_marks(text) == text
+
+
+def test_punctuation_width_follows_language() -> None:
+    assert harmonise_punctuation("爭議,OpenAI 回應:好的(見下)", "zh") == "爭議，OpenAI 回應：好的（見下）"
+    assert harmonise_punctuation("It costs 3,000 dollars，really", "en") == "It costs 3,000 dollars,really"
+
+
+def test_punctuation_width_leaves_numbers_urls_and_latin_in_chinese() -> None:
+    text = "價格是3,000元，網址 https://example.org:8080/a 和 GPT-4:"
+    assert harmonise_punctuation(text, "zh") == text
+
+
+def test_text_language() -> None:
+    assert text_language("今天天氣很好，我們去公園散步。") == "zh"
+    assert text_language("The weather is nice today.") == "en"
+
+
+def test_fix_and_explain_names_the_rules_that_fired() -> None:
+    repaired = fix_and_explain("技術(shù)很好\n圖片\n結束。")
+    assert repaired.text == "技術很好\n結束。"
+    assert "remove_glued_pinyin" in repaired.applied and "drop_image_placeholders" in repaired.applied
+    assert "fix_mojibake" not in repaired.applied
+
+
+def test_clean_english_text_is_untouched() -> None:
+    text = 'The council voted on Tuesday. "This is the biggest decision," said Helen Marsh.'
+    assert fix_text(text) == text
