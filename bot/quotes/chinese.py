@@ -70,7 +70,8 @@ class ChineseText:
         """Given names seen as the subject of a speech verb somewhere, so that
         names without a family name (少平) are told from nouns (模型)."""
         found: set[str] = set()
-        for begin, clause in _clauses(self.text, 0, len(self.text)):
+        starts: Counter[str] = Counter()
+        for _begin, clause in _clauses(self.text, 0, len(self.text)):
             verb = find_verb(clause)
             if verb:
                 lead = _LEADERS.match(clause)
@@ -79,12 +80,18 @@ class ChineseText:
                 # The verb must follow closely ("少平對妹妹說"), not end a long clause.
                 if name and verb[0] - skip - len(name) <= 6:
                     found.add(name)
+            else:
+                name = self._name_at(clause)
+                if name:
+                    starts[name] += 1
+        # A word that opens two or more clauses is a subject, likely a name.
+        found.update(n for n, c in starts.items() if c >= 2)
         return frozenset(found)
 
     def _person(self, word: str) -> bool:
         return word[0] in surnames_zh() or word[:2] in surnames_zh() or word in self._speakers
 
-    def _valid(self, word: str) -> bool:
+    def valid(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh():
             return False
         for title in titles_zh():
@@ -93,9 +100,7 @@ class ChineseText:
                 word[: -len(title)] in surnames_zh() and word[: -len(title)]
             ):
                 return False
-        if self._counts[word] >= 2:
-            return True
-        return word[0] in surnames_zh() or word[:2] in surnames_zh()
+        return True
 
     def name_at(self, segment: str) -> str | None:
         """A person's name at the very start of ``segment``."""
@@ -105,11 +110,11 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
-        if len(three) == 3 and re.fullmatch(f"[{_HAN}]{{3}}", three) and self._valid(three):
+        if len(three) == 3 and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
             if self._counts[three] >= 2 or (surname_led and self._counts[two] <= self._counts[three]):
                 return three
-        if re.fullmatch(f"[{_HAN}]{{2}}", two) and self._valid(two):
+        if re.fullmatch(f"[{_HAN}]{{2}}", two) and self.valid(two):
             return two
         return None
 
@@ -153,6 +158,8 @@ class ChineseText:
 
 def _object_marked(clause: str, pos: int) -> bool:
     head = clause[:pos].rstrip()
+    if head.endswith(("問", "问")) and head[-2:-1] in ("顧", "顾", "學", "学", "疑", "訪", "访"):
+        return False  # 顧問 (adviser), 學問: nouns, not "asked"
     return head.endswith(_OBJECT_MARKERS)
 
 
@@ -183,6 +190,26 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
     start = floor
     for match in _SENTENCE_BREAK.finditer(text, floor, verb_at):
         start = match.end()
+    # "港務局局長陳志強回應": a family-name-led name right before the verb
+    # (or before a chain of verbs: "回應稱").
+    moved = True
+    while moved:
+        moved = False
+        for verb in speech_verbs_zh():
+            if verb_at - len(verb) >= start and text.endswith(verb, start, verb_at):
+                verb_at -= len(verb)
+                moved = True
+                break
+    while verb_at > start and text[verb_at - 1] == " ":
+        verb_at -= 1
+    for size in (3, 2):
+        word = text[max(start, verb_at - size) : verb_at]
+        if (
+            re.fullmatch(f"[{_HAN}]{{{size}}}", word)
+            and word[0] in surnames_zh()
+            and doc.valid(word)
+        ):
+            return ("name", word)
     clauses = _clauses(text, start, verb_at)
     for index in range(len(clauses) - 1, -1, -1):
         cands = doc.candidates(clauses[index][1])

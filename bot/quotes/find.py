@@ -36,6 +36,7 @@ class _Found:
     para: int
     para_start: bool
     after: bool = False
+    partial: bool = False
 
 
 class _Paragraphs:
@@ -84,10 +85,13 @@ def find_quotes(text: str, language: str = "en") -> list[Quote]:
             doc_zh = chinese.ChineseText(text)
         at_start = not text[p_start : span.open_at].strip()
         speaker, introduced, after = _attribute(text, span, paras, para, at_start, doc_zh if zh else None)
-        if not _is_statement(inner, zh and bool(_HAN.search(inner)), introduced, speaker):
+        raw = text[span.start : span.end]
+        partial = not zh and inner[:1].islower() and not introduced
+        if not _is_statement(raw, zh and bool(_HAN.search(inner)), introduced, speaker):
             continue
-        found.append(_Found(span, inner, zh, speaker, para, at_start, after))
-    found = _join_split(text, found)
+        found.append(_Found(span, inner, zh, speaker, para, at_start, after, partial))
+    # A lower-case quote is kept only as the second piece of a split quote.
+    found = [f for f in _join_split(text, found) if not f.partial]
     return _resolve(text, found, doc_zh)
 
 
@@ -157,9 +161,6 @@ def _is_statement(inner: str, han: bool, introduced: bool, speaker: object) -> b
         return False
     if _title_like(words):
         return introduced
-    if words[0][:1].islower() and not introduced:
-        # A partial quote woven into the writer's sentence, not a statement.
-        return False
     if len(words) >= _MIN_WORDS:
         return True
     return introduced or (speaker is not None and inner[-1] in ",.?!")
@@ -194,7 +195,14 @@ def _join_split(text: str, found: list[_Found]) -> list[_Found]:
                     prev.span.pieces + item.span.pieces,
                 )
                 out[-1] = _Found(
-                    merged, prev.text + joiner + item.text, prev.zh, prev.speaker, prev.para, prev.para_start, item.after
+                    merged,
+                    prev.text + joiner + item.text,
+                    prev.zh,
+                    prev.speaker,
+                    prev.para,
+                    prev.para_start,
+                    item.after,
+                    prev.partial,
                 )
                 continue
         out.append(item)

@@ -1,0 +1,207 @@
+"""Quote finding and speaker attribution on texts written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.models import Quote
+from bot.quotes import find_quotes, select_quotes
+
+
+def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in find_quotes(text, language)]
+
+
+# ------------------------------------------------------------ English patterns
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"The harbour will change for ever," Helen Marsh said.', "Helen Marsh"),
+        ('"The harbour will change for ever," said Helen Marsh.', "Helen Marsh"),
+        ("Helen Marsh said: “The harbour will change for ever.”", "Helen Marsh"),
+        ("Helen Marsh told reporters on Tuesday: “The harbour will change for ever.”", "Helen Marsh"),
+        ("“The harbour will change for ever,” according to Helen Marsh.", "Helen Marsh"),
+        ("Helen Marsh: “The harbour will change for ever.”", "Helen Marsh"),
+        ("“The harbour will change for ever.” — Helen Marsh", "Helen Marsh"),
+        (
+            "“The harbour will change for ever,” Helen Marsh, the council leader, said.",
+            "Helen Marsh",
+        ),
+        (
+            "“The harbour will change for ever,” said council leader Helen Marsh.",
+            "Helen Marsh",
+        ),
+        ("Port Wenlow mayor Helen Marsh said “The harbour will change for ever.”", "Helen Marsh"),
+        ("Sen. Helen Marsh said: “The harbour will change for ever.”", "Helen Marsh"),
+        ("''The harbour will change for ever,'' Mrs. Marsh said.", "Marsh"),
+        ("„Der Hafen wird sich für immer verändern“, sagte sie.", None),
+    ],
+)
+def test_english_attribution_patterns(text: str, speaker: str | None) -> None:
+    quotes = find_quotes(text, "en")
+    assert len(quotes) == 1
+    assert quotes[0].speaker == speaker
+    assert "harbour" in quotes[0].text.lower() or "hafen" in quotes[0].text.lower()
+
+
+def test_pronoun_resolves_to_latest_named_person_and_surname_expands() -> None:
+    text = (
+        "Tom Baird, a fisherman, said the plan worried him.\n"
+        '"Nobody has told us where we are supposed to go," he said.\n'
+        "Helen Marsh said she disagreed.\n"
+        '"Every boat will keep its mooring," she said.\n'
+        '"We have promised that in writing," Baird said later.'
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Tom Baird", "Helen Marsh", "Tom Baird"]
+
+
+def test_unresolvable_pronoun_gives_no_speaker() -> None:
+    quotes = find_quotes('"We are ready for the storm season now," he said.')
+    assert quotes[0].speaker is None
+
+
+def test_split_quote_is_one_quote_with_the_middle_speaker() -> None:
+    text = '"The tide is strong," Helen Marsh said, "and it never stops."'
+    quotes = find_quotes(text)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("The tide is strong and it never stops.", "Helen Marsh")
+    ]
+
+
+def test_multi_paragraph_quote_is_one_quote() -> None:
+    text = (
+        "Helen Marsh said:\n\n"
+        "“The first turbine will arrive in spring.\n\n"
+        "“The second will follow in the autumn, if the weather allows it.”\n\n"
+        "The council meets again next week."
+    )
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    assert quotes[0].speaker == "Helen Marsh"
+    assert quotes[0].text.startswith("The first turbine")
+    assert quotes[0].text.endswith("if the weather allows it.")
+    assert "council meets" not in quotes[0].text
+
+
+def test_continuation_paragraph_keeps_the_speaker() -> None:
+    text = (
+        '"We start digging in March," Helen Marsh said.\n'
+        '"The work will take two years and cost less than we feared."\n'
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Helen Marsh", "Helen Marsh"]
+
+
+def test_unbalanced_mark_never_swallows_the_article() -> None:
+    text = (
+        "Helen Marsh said: “The vote was close but fair and we respect it.\n"
+        "The council published its accounts on Friday and they were in order.\n"
+        "Later she added “that is all for today"
+    )
+    quotes = find_quotes(text)
+    assert quotes[0].speaker == "Helen Marsh"
+    assert "accounts" not in quotes[0].text
+    assert all("accounts" not in q.text for q in quotes)
+    assert find_quotes("” stray closing mark “ and a stray opening one") is not None
+
+
+def test_scare_quotes_titles_and_partial_quotes_are_not_statements() -> None:
+    text = (
+        "The plan was called a “green miracle” by supporters.\n"
+        "She reviewed “The Tides of Port Wenlow” for the paper.\n"
+        "Critics said it would “ruin the view for everybody who lives on the hill.”"
+    )
+    assert find_quotes(text) == []
+
+
+# ------------------------------------------------------------ Chinese patterns
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("王建國表示：「這個項目明年就會完成，請大家放心。」", "王建國"),
+        ("王建國說：「這個項目明年就會完成。」", "王建國"),
+        ("王建國指出，「這個項目明年就會完成。」", "王建國"),
+        ("「這個項目明年就會完成，請大家放心。」王建國表示。", "王建國"),
+        ("李明 說道:「這個項目明年就會完成。」", "李明"),
+        ("张小红强调：“这个项目明年就会完成。”", "张小红"),
+        ("港務局局長陳志強回應稱：「這個項目明年就會完成。」", "陳志強"),
+        ("記者問到工期時，Helen Marsh 回答：「這個項目明年就會完成。」", "Helen Marsh"),
+    ],
+)
+def test_chinese_attribution_patterns(text: str, speaker: str) -> None:
+    quotes = find_quotes(text, "zh")
+    assert len(quotes) == 1
+    assert quotes[0].speaker == speaker
+    assert "項目" in quotes[0].text or "项目" in quotes[0].text
+
+
+def test_chinese_pronoun_and_surname_expansion_in_mixed_text() -> None:
+    text = (
+        "港務局顧問 Helen Marsh 週二出席了說明會。\n\n"
+        "「潮汐發電站不會影響漁民的生計，」她說。\n\n"
+        "Marsh 又補充：「第一台渦輪機將在春天運到。」"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["Helen Marsh", "Helen Marsh"]
+
+
+def test_chinese_colon_paragraph_introduces_the_next_quote_paragraphs() -> None:
+    text = (
+        "王建國在會上回應了質疑：\n\n"
+        "「我們已經做了三年的研究，數據都公開了。」\n\n"
+        "「安全永遠放在第一位，這一點不會改變。」"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國", "王建國"]
+
+
+def test_chinese_titles_and_scare_quotes_are_not_statements() -> None:
+    text = "他讀完了《潮汐與城鎮》，認為這是一種「小亂」，而不是「歷史上最大的改變」。"
+    assert find_quotes(text, "zh") == []
+
+
+def test_chinese_unclosed_mark_stops_at_paragraph_end() -> None:
+    text = "王建國表示：「工程會按時完成。\n\n港務局週五公布了賬目，一切正常。"
+    quotes = find_quotes(text, "zh")
+    assert [(q.text, q.speaker) for q in quotes] == [("工程會按時完成。", "王建國")]
+
+
+def test_fiction_dialogue_names_without_a_name_list() -> None:
+    text = (
+        "秋菊提著籃子走進院子。\n"
+        "秋菊看見他在門口，就問：\n"
+        "“你今天怎麼回來得這麼早？”\n"
+        "“活幹完了。”\n"
+        "建軍笑著說。"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["秋菊", "建軍"]
+
+
+# ------------------------------------------------------------ selection
+def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
+    quotes = [
+        Quote("Short one here now", "A", 0, 1),
+        Quote("A much longer and more informative statement by A", "A", 2, 3),
+        Quote("A long statement by B about the harbour works", "B", 4, 5),
+        Quote("A statement repeated in a key point word for word", "C", 6, 7),
+    ]
+    points = ["He said: A statement repeated in a key point word for word."]
+    chosen = [q.text for q in select_quotes(quotes, points, 2) if q.selected]
+    assert chosen == [quotes[1].text, quotes[2].text]
+
+
+# ------------------------------------------------------------ seed article
+def test_seed_article_speakers(shared: Path) -> None:
+    from bot.repair import fix_text
+
+    text = fix_text((shared / "samples" / "seed-article.txt").read_text(encoding="utf-8"))
+    quotes = find_quotes(text, "zh")
+    by_speaker: dict[str | None, list[str]] = {}
+    for quote in quotes:
+        by_speaker.setdefault(quote.speaker, []).append(quote.text)
+    assert {"Ilya Sutskever", "Ben Schmidt", "William Falcon", "馬斯克"} <= set(by_speaker)
+    assert not {"他", "她", "他們", "he", "she"} & set(by_speaker)
+    assert any(t.startswith("坦率地說") for t in by_speaker["Ilya Sutskever"])
+    assert any(t.startswith("如果有更多人") for t in by_speaker["Ilya Sutskever"])
+    assert any(t.startswith("作為一家公司") for t in by_speaker["William Falcon"])
+    assert any(t.startswith("我不懂") for t in by_speaker["馬斯克"])
+    assert any(t.startswith("眾所周知") for t in by_speaker["Ben Schmidt"])
