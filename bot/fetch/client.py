@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 from collections.abc import Iterable
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -26,6 +27,7 @@ from bot.fetch.sniff import final_type, parse_content_type, precheck
 from bot.fetch.transport import GuardedBackend, GuardedTransport
 from bot.models import FetchedPage
 
+_log = logging.getLogger(__name__)
 _REDIRECTS = {301, 302, 303, 307, 308}
 ACCEPT = (
     "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
@@ -49,6 +51,8 @@ class Fetcher:
         verify: ssl.SSLContext | None = None,
     ) -> None:
         self._settings = settings
+        if settings.allow_private_addresses:
+            _log.warning("KEYPOINT_ALLOW_PRIVATE_ADDRESSES is on: links to private networks will be fetched")
         backend = GuardedBackend(
             allow_private=settings.allow_private_addresses, resolver=resolver, trusted=trusted
         )

@@ -97,8 +97,8 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         limits: httpx.Limits,
         verify: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(limits=limits, trust_env=False)
         context = verify if verify is not None else ssl.create_default_context(cafile=certifi.where())
+        super().__init__(verify=context, limits=limits, trust_env=False)
         # Replaces the pool httpx built; request/response mapping stays httpx's.
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=context,
