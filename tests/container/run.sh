@@ -68,14 +68,14 @@ build_image() {
   if [ -n "${PIP_CERT:-}" ] && [ -s "$PIP_CERT" ]; then
     secret=(--secret "id=ca,src=$PIP_CERT")
   fi
-  buildah bud -q --isolation chroot --network host "${secret[@]}" \
+  buildah bud -q --format docker --isolation chroot --network host "${secret[@]}" \
     --build-arg "BASE_IMAGE=$base" -t "$image" . >/dev/null
-  podman image inspect "$image" --format 'image size: {{.Size}} bytes' 
+  podman image inspect "$image" --format 'image size: {{.Size}} bytes' | tee "$cache/image-size.txt"
 }
 
 summarise_file() {
   step "summarize a file inside the container"
-  "${podman_run[@]}" --rm -v "$root/tests/fixtures:/in:ro" "$image" \
+  "${podman_run[@]}" --rm --no-healthcheck -v "$root/tests/fixtures:/in:ro" "$image" \
     summarize /in/en-article.html --json > "$cache/summary.json"
   "$python" - "$cache/summary.json" <<'PY'
 import json, sys
