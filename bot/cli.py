@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.telegram.app import run_bot
 
         return run_bot(get_settings())
+    if args.command == "backup":
+        return backup_database(get_settings().db_path, Path(args.destination))
     if args.command == "health":
         from bot.telegram.health import check_health
 
@@ -55,7 +57,22 @@ def _parser() -> argparse.ArgumentParser:
     summarize.add_argument("--jsonl", action="store_true", help="batch: JSON lines from stdin to stdout")
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     commands.add_parser("health", help="exit 0 if the running bot's heartbeat is fresh")
+    backup = commands.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("destination", help="path of the copy to write")
     return parser
+
+
+def backup_database(source: Path, destination: Path) -> int:
+    """SQLite's online backup of ``source`` into ``destination`` (consistent while in use)."""
+    import sqlite3
+
+    if not source.is_file():
+        print(f"keypoint: no database at {source}", file=sys.stderr)
+        return 1
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reader, sqlite3.connect(destination) as writer:
+        reader.backup(writer)
+    print(f"backed up {source} to {destination}")
+    return 0
 
 
 async def _summarize_one(source: str, points: int | None, as_json: bool) -> int:

@@ -151,3 +151,18 @@ def test_seed_article_points_are_clean(shared: Path) -> None:
     lines = [line.strip() for line in record["text"].splitlines()]
     assert "圖片" not in lines  # the placeholder lines; 圖片 inside a sentence is a real word
     assert not any(j in record["text"] for j in junk if j != "圖片")
+
+
+def test_backup_copies_the_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "live.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("create table chat (id integer, points integer)")
+        connection.execute("insert into chat values (7, 4)")
+    result = run_cli("backup", str(tmp_path / "copy.sqlite3"), env={"KEYPOINT_DB_PATH": str(database)})
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        assert copy.execute("select id, points from chat").fetchall() == [(7, 4)]
+    missing = run_cli("backup", str(tmp_path / "x.sqlite3"), env={"KEYPOINT_DB_PATH": str(tmp_path / "none")})
+    assert missing.returncode == 1 and "no database" in missing.stderr
