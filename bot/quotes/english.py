@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache
 
 from bot.quotes.lexicon import not_names_en, pronouns, speech_verbs_en, titles_en
@@ -30,8 +31,31 @@ _BETWEEN = frozenset(
     "further first still just often repeatedly publicly privately simply "
     "flatly quickly bluntly told".split()
 )
+_NAME_STOPS = frozenset("of who whose which at in on from for to and with during after before".split())
 _PARTICLES = frozenset("de la van von der den di da du del le bin al el st. jr. sr.".split())
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|vs))(?<!Mrs)[.!?](?=\s+[“\"A-Z])")
+_SENTENCE_END_CANDIDATE = re.compile(r"[.!?](?=\s+[“\"'A-Z])")
+_ABBREVIATIONS = frozenset("Mr. Mrs. Ms. Dr. St. Jr. Sr. vs. Co. Inc. Corp. Ltd.".split())
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_SUFFIXES = frozenset("Jr Jr. Sr Sr. II III IV".split())
+
+
+class _SentenceEnds:
+    """Sentence-final stops, skipping those of initials and titles (Rep.)."""
+
+    def finditer(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        for match in _SENTENCE_END_CANDIDATE.finditer(text, start, end):
+            if text[match.start()] == ".":
+                words = text[max(start, match.start() - 12) : match.start() + 1].split()
+                last = words[-1].lstrip(_LEAD) if words else ""
+                if last in _ABBREVIATIONS or last in titles_en() or _INITIALS.fullmatch(last):
+                    continue
+            yield match
+
+    def search(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        return next(iter(self.finditer(text, start, end)), None)
+
+
+_SENTENCE_END = _SentenceEnds()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +89,16 @@ def _is_cap(tok: _Tok) -> bool:
     return bool(word) and word[0].isupper() and any(c.isalpha() for c in word)
 
 
-def _is_verb(tok: _Tok) -> bool:
-    return tok.core.lower() in speech_verbs_en()
+def _is_verb(tok: _Tok, nxt: _Tok | None = None) -> bool:
+    word = tok.core.lower()
+    if word in speech_verbs_en():
+        return True
+    # Two-word cues ("put it", "shot back") are listed as put+it.
+    return nxt is not None and f"{word}+{nxt.core.lower()}" in speech_verbs_en()
+
+
+def _verb_at(toks: list[_Tok], k: int) -> bool:
+    return _is_verb(toks[k], toks[k + 1] if k + 1 < len(toks) else None)
 
 
 def _pronoun(tok: _Tok) -> str | None:
@@ -82,6 +114,8 @@ def clean_name(words: list[str]) -> str | None:
     while len(words) > 1 and (words[0] in titles_en() or words[0] in not_names_en()):
         words = words[1:]
     words = [w[:-2] if w.endswith(("’s", "'s")) else w for w in words]
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words = words[:-1]
     if not words or words[-1] in not_names_en():
         return None
     return " ".join(words[-4:])
@@ -111,6 +145,14 @@ def _subject_before(toks: list[_Tok], verb: int) -> Speaker:
         k -= 1
     if k == 0:
         return None
+    # Party and state: "Rep. Earl Blumenauer (D-Ore.) said".
+    if ")" in toks[k - 1].trail:
+        for a in range(k - 1, max(-1, k - 5), -1):
+            if toks[a].lead.startswith("("):
+                k = a
+                break
+    if k == 0:
+        return None
     # Appositive: "Smith, a spokesman for the campaign, said".
     if toks[k - 1].trail.startswith(",") and k >= 2:
         for a in range(k - 2, max(-1, k - 16), -1):
@@ -135,20 +177,30 @@ def _subject_after(toks: list[_Tok], verb: int) -> Speaker:
     pron = _pronoun(first)
     if pron and toks[verb].trail == "":
         return ("pronoun", pron)
+    # The name ends the phrase after the verb; earlier capitalised words are
+    # modifiers ("said Republican party boss Reince Priebus"), and a name
+    # followed by a plain noun is not one ("said White House officials").
     words: list[str] = []
-    for tok in toks[verb + 1 : verb + 10]:
+    start = verb + 2 if toks[verb].trail == "" and _two_word(toks, verb) else verb + 1
+    for tok in toks[start : start + 10]:
         if tok.lead and words:
             break
         if _is_cap(tok) or (words and tok.core.lower() in _PARTICLES):
             words.append(tok.core)
-        elif words:
-            return None  # "said White House officials": a modifier, not a name
+        elif tok.core.lower() in _NAME_STOPS:
+            break
+        else:
+            words = []
         if tok.trail and tok.trail != ".":
             break
         if tok.trail == "." and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", tok.core):
             break
     name = clean_name(words)
     return ("name", name) if name else None
+
+
+def _two_word(toks: list[_Tok], k: int) -> bool:
+    return k + 1 < len(toks) and f"{toks[k].core.lower()}+{toks[k + 1].core.lower()}" in speech_verbs_en()
 
 
 def _according_to(toks: list[_Tok]) -> Speaker:
@@ -175,8 +227,8 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
         name = clean_name(words)
         if name:
             return ("name", name)
-    for k, tok in enumerate(toks[:8]):
-        if _is_verb(tok):
+    for k, tok in enumerate(toks[:16]):
+        if _verb_at(toks, k):
             if k == 0:
                 return _subject_after(toks, 0)
             return _subject_before(toks, k) or _subject_after(toks, k)
@@ -207,52 +259,54 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
     if not toks:
         return None
     last = toks[-1]
-    if last.trail.startswith(":") and not _is_verb(last):
-        name = clean_name(_run_back(toks, len(toks)))
-        if name and len(toks) <= 6:
+    if last.trail.startswith(":") and not _verb_at(toks, len(toks) - 1) and not (
+        len(toks) > 1 and _verb_at(toks, len(toks) - 2)
+    ):
+        run = _run_back(toks, len(toks))
+        name = clean_name(run)
+        lead_in = len(toks) - len(run) - 1
+        # "Smith: “", "More from Smith: “", "pollster Daron Shaw: “".
+        if name and (
+            len(toks) <= 6 or " " in name or (lead_in >= 0 and toks[lead_in].core.lower() in ("from", "by"))
+        ):
             return ("name", name)
     for k in range(len(toks) - 1, -1, -1):
-        if _is_verb(toks[k]):
+        if _verb_at(toks, k):
             return _subject_before(toks, k) or _subject_after(toks, k)
     return _according_to(toks)
 
 
-def known_full_name(text: str, surname: str, before: int) -> str | None:
-    """The fullest form of a one-word name used in ``text`` (earlier first)."""
-    pattern = re.compile(
-        r"((?:[A-Z][\w’'.\-]*\s+){1,3})" + re.escape(surname) + r"(?![\w’'])"
-    )
-    best: str | None = None
+def known_full_name(text: str, surname: str) -> str | None:
+    """The first full form ("Ilya Sutskever") of a one-word name in ``text``."""
+    pattern = re.compile(r"((?:[A-Z][\w’'.\-]*\s+){1,3})" + re.escape(surname) + r"(?![\w’'])")
     for match in pattern.finditer(text):
         name = clean_name(match.group(1).split() + [surname])
         if name and " " in name:
-            if match.start() < before or best is None:
-                best = name
-            if match.start() >= before:
-                break
-    return best
+            return name
+    return None
 
 
 @cache
 def _verb_pattern() -> re.Pattern[str]:
-    words = "|".join(sorted(speech_verbs_en(), key=len, reverse=True))
+    single = [w for w in speech_verbs_en() if "+" not in w]
+    words = "|".join(re.escape(w) for w in sorted(single, key=len, reverse=True))
     return re.compile(rf"\b(?:{words})\b")
 
 
-def mentions(text: str) -> list[tuple[int, str, str]]:
-    """``(position, name, gender)`` of people named as the subject of a
-    speech verb anywhere (reported speech too), for resolving pronouns."""
-    out: list[tuple[int, str, str]] = []
+def mentions(text: str) -> list[tuple[int, str]]:
+    """``(position, name)`` of people named as the subject of a speech verb
+    anywhere (reported speech too), for resolving pronouns."""
+    out: list[tuple[int, str]] = []
     for match in _verb_pattern().finditer(text):
-        start = max(0, match.start() - 160)
+        start = max(0, match.start() - 100)
         toks = _tokens(text[start : match.end()], start)
         speaker = _subject_before(toks, len(toks) - 1)
         if speaker and speaker[0] == "name":
-            out.append((toks[-1].start, speaker[1], _gender(text, speaker[1])))
+            out.append((toks[-1].start, speaker[1]))
     return out
 
 
-def _gender(text: str, name: str) -> str:
+def gender(text: str, name: str) -> str:
     """``m``/``f`` when the text calls the person Mr./Ms., else ``?``."""
     last = re.escape(name.split()[-1])
     if re.search(rf"\bMr\.? {last}\b", text):

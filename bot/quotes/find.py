@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.models import Quote
 from bot.quotes import chinese, english
+from bot.quotes.lexicon import pronouns
 from bot.quotes.marks import Span, find_spans
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -181,7 +182,8 @@ def _join_split(text: str, found: list[_Found]) -> list[_Found]:
         prev = out[-1] if out else None
         if prev is not None and prev.para == item.para and prev.zh == item.zh:
             gap = text[prev.span.close_end : item.span.open_at]
-            short = len(gap.split()) <= 10 if not item.zh else len(gap) <= 16
+            # The gap is the attribution sentence itself ("A," she said, "B.").
+            short = len(gap.split()) <= 30 if not item.zh else len(gap) <= 24
             split = prev.after and prev.speaker is not None and item.speaker in (None, prev.speaker)
             if short and split:
                 joiner = "" if item.zh else " "
@@ -209,12 +211,44 @@ def _join_split(text: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+class _People:
+    """Names the article mentions, with full forms and genders memoised."""
+
+    def __init__(self, text: str, doc: chinese.ChineseText | None) -> None:
+        self.text = text
+        self.doc = doc
+        self._full: dict[str, str] = {}
+        self._gender: dict[str, str] = {}
+
+    def full(self, word: str) -> str:
+        """A one-word Latin name expanded to the full name the text uses."""
+        if word not in self._full:
+            if " " in word or not re.fullmatch(r"[A-Z][\w’'\-]+", word):
+                self._full[word] = word
+            elif self.doc is not None and word in self.doc.latin_full:
+                self._full[word] = self.doc.latin_full[word]
+            else:
+                self._full[word] = english.known_full_name(self.text, word) or word
+        return self._full[word]
+
+    def gender(self, name: str) -> str:
+        """``m``, ``f`` or ``?`` (unknown, compatible with either)."""
+        if name not in self._gender:
+            if _HAN.search(name):
+                self._gender[name] = chinese.gender_zh(name)
+            else:
+                self._gender[name] = english.gender(self.text, name)
+        return self._gender[name]
+
+
 def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) -> list[Quote]:
     """Pronouns, surnames and continuation paragraphs, in document order."""
-    named: list[tuple[int, str, str]] = []  # (position, name, gender)
-    mentions = _outside_quotes(doc.mentions(), found) if doc is not None else []
+    people = _People(text, doc)
+    named: list[tuple[int, str]] = []  # (position, name) of speakers and mentions
+    if doc is not None:
+        named.extend(_outside_quotes(doc.mentions(), found))
     if any(not f.zh and f.speaker and f.speaker[0] == "pronoun" for f in found):
-        named.extend(english.mentions(text))
+        named.extend(_outside_quotes(english.mentions(text), found))
     quotes: list[Quote] = []
     history: list[tuple[int, str | None]] = []  # (paragraph, speaker) of earlier quotes
     for item in found:
@@ -223,15 +257,13 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
         if item.speaker is not None:
             kind, word = item.speaker
             if kind == "name":
-                name = _full_name(text, word, pos, doc)
+                name = people.full(word)
             else:
-                name = _pronoun_referent(word, pos, named, mentions, item.zh, text, doc)
+                name = _pronoun_referent(word, pos, named, item.zh, people)
         elif item.para_start and history:
             name = _continuation(item, history)
         if name is not None:
-            gender = chinese.gender_zh(name) if _HAN.search(name) else "?"
-            named.append((pos, name, gender))
-            named.sort()
+            named.append((pos, name))
         history.append((item.para, name))
         quotes.append(Quote(item.text, name, item.span.start, item.span.end))
     return quotes
@@ -242,39 +274,17 @@ def _outside_quotes(mentions: list[tuple[int, str]], found: list[_Found]) -> lis
     return [(p, n) for p, n in mentions if not any(a <= p < b for a, b in inside)]
 
 
-def _full_name(text: str, word: str, pos: int, doc: chinese.ChineseText | None) -> str:
-    """A one-word Latin name expanded to the full name the text uses."""
-    if " " in word or not re.fullmatch(r"[A-Z][\w’'\-]+", word):
-        return word
-    if doc is not None and word in doc.latin_full:
-        return doc.latin_full[word]
-    return english.known_full_name(text, word, pos) or word
-
-
 def _pronoun_referent(
-    pronoun: str,
-    pos: int,
-    named: list[tuple[int, str, str]],
-    mentions: list[tuple[int, str]],
-    zh: bool,
-    text: str,
-    doc: chinese.ChineseText | None,
+    pronoun: str, pos: int, named: list[tuple[int, str]], zh: bool, people: _People
 ) -> str | None:
-    """The latest named speaker (or, in Chinese, mention) the pronoun fits."""
-    language = "zh" if zh else "en"
-    from bot.quotes.lexicon import pronouns
-
-    gender = pronouns(language).get(pronoun.lower())
+    """The latest named speaker or mention before ``pos`` the pronoun fits."""
+    gender = pronouns("zh" if zh else "en").get(pronoun.lower())
     if gender is None or gender == "p":
         return None
-    pool = [(p, _full_name(text, n, p, doc), g) for p, n, g in named if p < pos]
-    for p, name in mentions:
-        if p < pos:
-            pool.append((p, _full_name(text, name, p, doc), chinese.gender_zh(name) if _HAN.search(name) else "?"))
-    pool.sort()
-    for _p, name, g in reversed(pool):
-        if g in ("?", gender):
-            return name
+    for _p, name in sorted((p, n) for p, n in named if p < pos)[::-1]:
+        full = people.full(name)
+        if people.gender(full) in ("?", gender):
+            return full
     return None
 
 
