@@ -35,6 +35,8 @@ from bot.quotes import find_quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 _WORD = re.compile(r"\w+")
+_TITLES = {"Secretary", "Sen.", "Rep.", "Gov.", "President", "Director", "Mayor", "Governor", "Senator"}
+_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 _PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "who", "which", "that"}
 
 
@@ -55,7 +57,11 @@ def jaccard(a: str, b: str) -> float:
 def gold_name(source: str) -> str | None:
     """The last token of a gold source that is a name, else None."""
     head = re.split(r"[,(]", source, maxsplit=1)[0].strip()
-    words = [w for w in re.findall(r"[\w’'.\-]+", head)]
+    # "Mr. Burman of the Tax Policy Center" → "Mr. Burman" (not "Secretary of State").
+    before_of = head.split(" of ")[0].split()
+    if len(before_of) >= 2 and before_of[-1][:1].isupper() and before_of[-1] not in _TITLES:
+        head = " ".join(before_of)
+    words = [w for w in re.findall(r"[\w’'.\-]+", head) if w.strip(".") not in _SUFFIXES]
     if not words:
         return None
     last = re.sub(r"[’']s$", "", words[-1]).strip(".")

@@ -231,10 +231,37 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
         if _verb_at(toks, k):
             if k == 0:
                 return _subject_after(toks, 0)
-            return _subject_before(toks, k) or _subject_after(toks, k)
+            return _subject_before(toks, k) or _subject_after(toks, k) or _leading_subject(toks)
         if tok.trail[:1] in (".", ";", "!", "?") and not _is_cap(tok):
             break
     return _according_to(toks[:6])
+
+
+def _leading_subject(toks: list[_Tok]) -> Speaker:
+    """The name (or pronoun) that opens a clause: its grammatical subject."""
+    k = 0
+    while k < len(toks) and toks[k].core.lower() in ("former", "then", "the", "late"):
+        k += 1
+    if k >= len(toks):
+        return None
+    pron = _pronoun(toks[k])
+    if pron:
+        return ("pronoun", pron)
+    words: list[str] = []
+    for j in range(k, min(len(toks), k + 8)):
+        tok = toks[j]
+        if _is_cap(tok):
+            words.append(tok.core)
+        elif tok.core == "of" and words and j + 1 < len(toks) and _is_cap(toks[j + 1]) and words[-1] in titles_en():
+            words.append("of")  # "Secretary of State Madeleine Albright"
+        else:
+            break
+        if tok.trail and tok.trail != ".":
+            break
+    while "of" in words:
+        words = words[words.index("of") + 2 :]  # drop "Secretary of State"
+    name = clean_name(words) if words else None
+    return ("name", name) if name else None
 
 
 def _run_forward(toks: list[_Tok]) -> list[str]:
@@ -272,7 +299,8 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
             return ("name", name)
     for k in range(len(toks) - 1, -1, -1):
         if _verb_at(toks, k):
-            return _subject_before(toks, k) or _subject_after(toks, k)
+            # "Hayek ... and said," / "Clinton ..., saying,": the sentence subject.
+            return _subject_before(toks, k) or _subject_after(toks, k) or _leading_subject(toks[:k])
     return _according_to(toks)
 
 
