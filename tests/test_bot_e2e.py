@@ -103,6 +103,12 @@ def _buttons(call: Call) -> dict[str, str]:
     return {b["text"]: b["callback_data"] for row in rows for b in row}
 
 
+def _final_texts(world: World, chat_id: int, since: int) -> list[str]:
+    """What the chat shows now for each message the bot sent after ``since`` (placeholders edited)."""
+    sent = [c for c in world.fake.calls_of("sendMessage", since) if c.ok and int(c.params["chat_id"]) == chat_id]
+    return [world.fake.messages[(chat_id, c.result["message_id"])]["text"] for c in sent]
+
+
 def _bullets(html: str) -> int:
     return sum(1 for line in html.splitlines() if line.startswith("• "))
 
@@ -110,9 +116,9 @@ def _bullets(html: str) -> int:
 def test_start_and_help_in_english_and_chinese(world: World) -> None:
     english, chinese = world.person("en"), world.person("zh-hans")
     mark, _ = world.say(english, "/start")
-    assert "key points" in _text(world.fake.wait_sent(english["id"], since=mark)[0])
+    assert "key points" in _text(world.fake.answer(english["id"], since=mark))
     mark, _ = world.say(chinese, "/help")
-    reply = _text(world.fake.wait_sent(chinese["id"], since=mark)[0])
+    reply = _text(world.fake.answer(chinese["id"], since=mark))
     assert "使用方法" in reply and f"@{BOT_USERNAME}" in reply
 
 
@@ -125,7 +131,7 @@ def test_command_menu_is_set_at_start_in_both_languages(world: World) -> None:
 def test_private_link_gets_a_full_summary(world: World) -> None:
     user = world.person()
     mark, message = world.say(user, "Have a look: " + world.pages.url("/library"))
-    reply = world.fake.wait_sent(user["id"], since=mark)[0]
+    reply = world.fake.answer(user["id"], since=mark)
     html = _text(reply)
     assert html.startswith(f'<b><a href="{world.pages.url("/library")}">Elmbridge library will stay open')
     assert _bullets(html) >= 3
@@ -139,11 +145,11 @@ def test_private_link_gets_a_full_summary(world: World) -> None:
 def test_same_link_again_comes_from_the_cache(world: World) -> None:
     user = world.person()
     mark, _ = world.say(user, world.pages.url("/library-copy?utm_source=a"))
-    first = world.fake.wait_sent(user["id"], since=mark)[0]
+    first = world.fake.answer(user["id"], since=mark)
     hits = world.page_hits("/library-copy")
     started = time.monotonic()
     mark, _ = world.say(user, world.pages.url("/library-copy?fbclid=zzz#top"))
-    second = world.fake.wait_sent(user["id"], since=mark)[0]
+    second = world.fake.answer(user["id"], since=mark)
     assert time.monotonic() - started < 1.0
     assert world.page_hits("/library-copy") == hits == 1
     assert f'<a href="{world.pages.url("/library-copy")}">' in _text(second)  # tracking parameters dropped
@@ -159,10 +165,9 @@ def test_at_most_three_links_per_message_and_text_links_count(world: World) -> N
     entities = [{"type": "url", "offset": text.index(u), "length": len(u)} for u in urls[:2]] + [hidden]
     mark, _ = world.say(user, text + " " + world.pages.url("/a3"), entities=entities + [
         {"type": "url", "offset": len(text) + 1, "length": len(world.pages.url("/a3"))}])
-    replies = world.fake.wait_sent(user["id"], count=3, since=mark)
+    world.fake.wait_sent(user["id"], count=3, since=mark)
     time.sleep(0.5)
-    assert len([c for c in world.fake.calls_of("sendMessage", mark) if int(c.params["chat_id"]) == user["id"]]) == 3
-    assert all("Elmbridge" in _text(r) for r in replies)
+    assert [t.startswith("<b><a") for t in _final_texts(world, user["id"], mark)] == [True] * 3
     assert world.page_hits("/a3") == 0
 
 
@@ -172,16 +177,16 @@ def test_forwarded_message_with_link_in_caption(world: World) -> None:
     chat = world.fake.private_chat(user)
     world.fake.send(world.fake.message(chat, user, caption="photo caption " + world.pages.url("/library"),
                                        forwarded_from=world.person()))
-    assert "Elmbridge" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "Elmbridge" in _text(world.fake.answer(user["id"], since=mark))
 
 
 def test_long_text_is_summarised_and_short_text_gets_a_hint(world: World) -> None:
     user = world.person()
     mark, _ = world.say(user, pasted_text())
-    reply = _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    reply = _text(world.fake.answer(user["id"], since=mark))
     assert _bullets(reply) >= 1 and "<a href" not in reply  # no source link for pasted text
     mark, _ = world.say(user, "hello there")
-    assert "at least 400 characters" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "at least 400 characters" in _text(world.fake.answer(user["id"], since=mark))
 
 
 def test_edited_message_never_triggers_a_second_reply(world: World) -> None:
@@ -198,7 +203,7 @@ def test_edited_message_never_triggers_a_second_reply(world: World) -> None:
 def test_hostile_page_text_is_escaped(world: World) -> None:
     user = world.person()
     mark, _ = world.say(user, world.pages.url("/hostile"))
-    reply = world.fake.wait_sent(user["id"], since=mark)[0]
+    reply = world.fake.answer(user["id"], since=mark)
     html = _text(reply)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&amp;" in html
@@ -210,7 +215,7 @@ def test_hostile_page_text_is_escaped(world: World) -> None:
 def test_buttons_change_points_and_quotes_without_fetching(world: World) -> None:
     user = world.person()
     mark, _ = world.say(user, world.pages.url("/library"))
-    first = world.fake.wait_sent(user["id"], since=mark)[0]
+    first = world.fake.answer(user["id"], since=mark)
     shown = _bullets(_text(first))
     hits = world.page_hits("/library")
     more = world.fake.mark()
@@ -225,7 +230,7 @@ def test_buttons_change_points_and_quotes_without_fetching(world: World) -> None
     assert world.page_hits("/library") == hits
     # "Quotes" shows every quote: far more than one message holds, so it is split.
     mark, _ = world.say(user, world.pages.url("/long"))
-    first = world.fake.wait_sent(user["id"], since=mark)[0]
+    first = world.fake.answer(user["id"], since=mark)
     hits = world.page_hits("/long")
     quotes = world.fake.mark()
     world.fake.press(first, _buttons(first)["Quotes"], user)
@@ -244,11 +249,11 @@ def test_forty_thousand_character_article_arrives_as_valid_messages(world: World
     assert chars >= 40_000
     user = world.person()
     mark, _ = world.say(user, "/settings")
-    panel = world.fake.wait_sent(user["id"], since=mark)[0]
+    panel = world.fake.answer(user["id"], since=mark)
     world.fake.press(panel, "s|p|+", user)  # 6 points: longer reply
     world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)
     mark, _ = world.say(user, world.pages.url("/long"))
-    reply = world.fake.wait_sent(user["id"], since=mark)[0]
+    reply = world.fake.answer(user["id"], since=mark)
     assert reply.ok and _bullets(_text(reply)) == 6
     assert all(c.ok for c in world.fake.calls[mark:] if c.method in ("sendMessage", "editMessageText"))
 
@@ -259,23 +264,23 @@ def test_documents_are_read_within_limits(world: World) -> None:
     note = world.fake.document("notes.txt", pasted_text().encode(), "text/plain")
     mark = world.fake.mark()
     world.fake.send(world.fake.message(chat, user, document=note))
-    assert "Elmbridge" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "Elmbridge" in _text(world.fake.answer(user["id"], since=mark))
     assert world.fake.calls_of("getFile", mark)
     page = world.fake.document("story.html", library_page(), "text/html")
     mark = world.fake.mark()
     world.fake.send(world.fake.message(chat, user, document=page))
-    assert "Elmbridge library will stay open" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "Elmbridge library will stay open" in _text(world.fake.answer(user["id"], since=mark))
     mark = world.fake.mark()
     scan = world.fake.document("report.pdf", simple_pdf(pdf_lines()), "application/pdf")
     world.fake.send(world.fake.message(chat, user, document=scan))
-    assert "Keeping the Sunday hours" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "Keeping the Sunday hours" in _text(world.fake.answer(user["id"], since=mark))
     mark = world.fake.mark()
     world.fake.send(world.fake.message(chat, user, document=world.fake.document("a.docx", b"PK..", "application/zip")))
-    assert "cannot read that type" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "cannot read that type" in _text(world.fake.answer(user["id"], since=mark))
     mark = world.fake.mark()
     big = world.fake.document("big.txt", b"word " * 20_000, "text/plain")
     world.fake.send(world.fake.message(chat, user, document=big))
-    assert "too large" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "too large" in _text(world.fake.answer(user["id"], since=mark))
     assert not [c for c in world.fake.calls[mark:] if c.method == "getFile"]  # refused before download
 
 
@@ -291,14 +296,14 @@ def test_documents_are_read_within_limits(world: World) -> None:
 def test_each_failure_has_its_own_short_message(world: World, path: str, expected: str) -> None:
     user = world.person()
     mark, _ = world.say(user, world.pages.url(path))
-    reply = _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    reply = _text(world.fake.answer(user["id"], since=mark))
     assert expected in reply and len(reply) < 120
 
 
 def test_unreachable_host_and_chinese_error(world: World) -> None:
     user = world.person("zh")
     mark, _ = world.say(user, "http://127.0.0.1:9/nothing-listens-here")
-    assert _text(world.fake.wait_sent(user["id"], since=mark)[0]) == "无法访问该网页。"
+    assert _text(world.fake.answer(user["id"], since=mark)) == "无法访问该网页。"
 
 
 def test_slow_page_gets_a_placeholder_edited_into_the_result(world: World) -> None:
@@ -325,18 +330,18 @@ def test_rate_limit_is_polite_once_then_quiet(world: World) -> None:
     mark = world.fake.mark()
     for _ in range(8):
         world.say(user, world.pages.url("/library"))
-    replies = world.fake.wait_sent(user["id"], count=7, since=mark)
+    world.fake.wait_sent(user["id"], count=7, since=mark)
     time.sleep(0.5)
-    texts = [_text(c) for c in world.fake.calls_of("sendMessage", mark) if int(c.params["chat_id"]) == user["id"]]
+    texts = _final_texts(world, user["id"], mark)
     assert sum("Elmbridge" in t for t in texts) == 6
-    assert sum("faster than I can read" in t for t in texts) == 1 and len(texts) == 7 == len(replies)
+    assert sum("faster than I can read" in t for t in texts) == 1 and len(texts) == 7
 
 
 def test_retry_after_is_honoured(world: World) -> None:
     user = world.person()
     world.fake.failures["sendMessage"] = [1]
     mark, _ = world.say(user, world.pages.url("/library"))
-    reply = world.fake.wait_sent(user["id"], since=mark)[0]
+    reply = world.fake.answer(user["id"], since=mark)
     refused = [c for c in world.fake.calls[mark:] if c.method == "sendMessage" and not c.ok]
     assert refused and "retry after 1" in refused[0].error
     assert reply.at - refused[0].at >= 0.9
@@ -364,15 +369,15 @@ def test_group_commands_replies_and_addressing(world: World) -> None:
     url = world.pages.url("/library")
     mark = fake.mark()
     command = fake.send(fake.message(group, user, f"/summary@{BOT_USERNAME} {url}"))
-    reply = fake.wait_sent(group["id"], since=mark)[0]
-    assert reply.params["reply_parameters"]["message_id"] == command["message_id"]
+    reply = fake.answer(group["id"], since=mark)
+    assert reply.result["reply_to_message"]["message_id"] == command["message_id"]
     assert "Elmbridge" in _text(reply)
     # /tldr as a reply to someone's message holding a link
     mark = fake.mark()
     shared = fake.message(group, world.person(), f"interesting {world.pages.url('/hostile')}")
     asking = fake.send(fake.message(group, user, "/tldr", reply_to=shared))
-    reply = fake.wait_sent(group["id"], since=mark)[0]
-    assert reply.params["reply_parameters"]["message_id"] == asking["message_id"] and "Priya" in _text(reply)
+    reply = fake.answer(group["id"], since=mark)
+    assert reply.result["reply_to_message"]["message_id"] == asking["message_id"] and "Priya" in _text(reply)
     # addressed to another bot, a plain link without auto-summary, and a bare /summary
     mark = fake.mark()
     fake.send(fake.message(group, user, f"/summary@other_bot {url}"))
@@ -380,14 +385,14 @@ def test_group_commands_replies_and_addressing(world: World) -> None:
     time.sleep(1.0)
     assert not [c for c in fake.calls[mark:] if c.method in ("sendMessage", "sendChatAction")]
     fake.send(fake.message(group, user, "/summary"))
-    assert "reply /summary" in _text(fake.wait_sent(group["id"], since=mark)[0])
+    assert "reply /summary" in _text(fake.answer(group["id"], since=mark))
     # in a forum topic the answer stays in the topic; a long text replied to works too
     mark = fake.mark()
     essay = fake.message(group, world.person(), pasted_text(), thread_id=77)
     asking = fake.send(fake.message(group, user, "/summary", reply_to=essay, thread_id=77))
-    reply = fake.wait_sent(group["id"], since=mark)[0]
-    assert int(reply.params["message_thread_id"]) == 77
-    assert reply.params["reply_parameters"]["message_id"] == asking["message_id"] and "Elmbridge" in _text(reply)
+    reply = fake.answer(group["id"], since=mark)
+    assert reply.result["message_thread_id"] == 77
+    assert reply.result["reply_to_message"]["message_id"] == asking["message_id"] and "Elmbridge" in _text(reply)
 
 
 def test_group_settings_admins_only_and_auto_summary(world: World) -> None:
@@ -397,7 +402,7 @@ def test_group_settings_admins_only_and_auto_summary(world: World) -> None:
     fake.members[(group["id"], admin["id"])] = "administrator"
     mark = fake.mark()
     fake.send(fake.message(group, member, "/settings"))
-    panel = fake.wait_sent(group["id"], since=mark)[0]
+    panel = fake.answer(group["id"], since=mark)
     assert "s|a|1" in _buttons(panel).values()
     mark = fake.mark()
     fake.press(panel, "s|a|1", member)
@@ -407,24 +412,24 @@ def test_group_settings_admins_only_and_auto_summary(world: World) -> None:
     fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)
     mark = fake.mark()
     posted = fake.send(fake.message(group, member, "worth reading " + world.pages.url("/library")))
-    reply = fake.wait_sent(group["id"], since=mark)[0]
-    assert reply.params["reply_parameters"]["message_id"] == posted["message_id"]
+    reply = fake.answer(group["id"], since=mark)
+    assert reply.result["reply_to_message"]["message_id"] == posted["message_id"]
 
 
 def test_chat_language_and_chinese_script_settings(world: World) -> None:
     user = world.person("en")
     mark, _ = world.say(user, "/settings")
-    panel = world.fake.wait_sent(user["id"], since=mark)[0]
+    panel = world.fake.answer(user["id"], since=mark)
     for choice in ("s|l|zh", "s|c|traditional"):
         step = world.fake.mark()
         world.fake.press(panel, choice, user)
         world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=step)
     text = (ROOT / "tests" / "fixtures" / "zh-article.txt").read_text("utf-8")
     mark, _ = world.say(user, text)
-    reply = _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    reply = _text(world.fake.answer(user["id"], since=mark))
     assert "要點" in reply or "縮減" in reply  # Traditional labels: the conversion ran
     mark, _ = world.say(user, "hi")
-    assert "请发给我文章链接" in _text(world.fake.wait_sent(user["id"], since=mark)[0])
+    assert "请发给我文章链接" in _text(world.fake.answer(user["id"], since=mark))
 
 
 def test_no_log_line_contains_the_token(world: World) -> None:

@@ -53,7 +53,7 @@ def hooked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webhooked]:
         with running_bot(fake, bot_settings(fake, db)):
             mark = fake.mark()
             fake.send(fake.message(fake.private_chat(owner), owner, pages.url("/library")))
-            old_reply = fake.wait_sent(OWNER, since=mark)[0]
+            old_reply = fake.answer(OWNER, since=mark)
         port = free_port()
         hook_url = f"http://127.0.0.1:{port}/hook"
         settings = bot_settings(
@@ -90,7 +90,7 @@ def test_new_messages_arrive_through_the_webhook(hooked: Webhooked) -> None:
     friend = fake.user(FRIEND, language="zh")
     mark = fake.mark()
     fake.send(fake.message(fake.private_chat(friend), friend, "你好"))
-    assert "请发给我文章链接" in fake.wait_sent(FRIEND, since=mark)[0].params["text"]
+    assert "请发给我文章链接" in fake.answer(FRIEND, since=mark).params["text"]
     assert not fake.calls_of("getUpdates", mark)  # no polling in webhook mode
 
 

@@ -79,7 +79,7 @@ def main() -> int:
             fake.wait_sent(ada["id"], since=mark)
             mark = fake.mark()
             fake.send(fake.message(chat, ada, f"What does this say? {url}"))
-            reply = fake.wait_sent(ada["id"], since=mark)[0]
+            reply = fake.answer(ada["id"], since=mark)
             mark = fake.mark()
             more = next(b["callback_data"] for row in reply.params["reply_markup"]["inline_keyboard"]
                         for b in row if b["text"] == "More")

@@ -128,6 +128,20 @@ class FakeTelegram:
             return found[:count] if len(found) >= count else None
         return self.wait_for(sent, timeout, since)
 
+    def answer(self, chat_id: int, since: int = 0, timeout: float = 10.0,
+               placeholders: tuple[str, ...] = ("Reading…", "正在阅读…")) -> Call:
+        """The bot's first answer in ``chat_id`` after ``since``; when that was a "working"
+        placeholder, the edit that replaced it (its result is the final message)."""
+        first = self.wait_sent(chat_id, since=since, timeout=timeout)[0]
+        if first.params.get("text") not in placeholders:
+            return first
+        message_id = first.result["message_id"]
+
+        def edited(calls: list[Call]) -> Call | None:
+            return next((c for c in calls if c.method == "editMessageText" and c.ok
+                         and int(c.params.get("message_id") or 0) == message_id), None)
+        return self.wait_for(edited, timeout, since)
+
     def mark(self) -> int:
         """An index into :attr:`calls`: pass it as ``since`` to see only later calls."""
         with self._lock:
