@@ -356,6 +356,13 @@ def test_inline_query_offers_the_summary(world: World) -> None:
     result = answer.params["results"][0]
     assert result["title"] == "Elmbridge library will stay open on Sundays"
     assert result["input_message_content"]["message_text"].startswith("<b><a href=")
+    more = next(b["callback_data"] for row in result["reply_markup"]["inline_keyboard"] for b in row
+                if b["text"] == "More")
+    mark = world.fake.mark()
+    world.fake.press_inline("inline-msg-1", more, user)
+    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[0]
+    assert edit.ok and edit.params["inline_message_id"] == "inline-msg-1"
+    assert _bullets(edit.params["text"]) > _bullets(result["input_message_content"]["message_text"])
     mark = world.fake.mark()
     world.fake.inline(user, "no link here")
     empty = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "answerInlineQuery"], since=mark)[0]

@@ -221,6 +221,13 @@ class FakeTelegram:
                                         "message": message, "data": data}})
         return query_id
 
+    def press_inline(self, inline_message_id: str, data: str, user: dict[str, Any]) -> str:
+        """Press a button under a message that was sent through inline mode."""
+        query_id = f"cq-{next(self._ids)}"
+        self.inject({"callback_query": {"id": query_id, "from": user, "chat_instance": "ci-2",
+                                        "inline_message_id": inline_message_id, "data": data}})
+        return query_id
+
     def inline(self, user: dict[str, Any], query: str) -> str:
         """Type ``@bot query`` in some chat."""
         query_id = f"iq-{next(self._ids)}"
