@@ -231,6 +231,12 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
         if _verb_at(toks, k):
             if k == 0:
                 return _subject_after(toks, 0)
+            run = _run_forward(toks)
+            if run and toks[len(run) - 1].trail.startswith(","):
+                # "Mr. Daniloff, now 81 and retired in Cambridge, Mass., said".
+                name = clean_name(run)
+                if name:
+                    return ("name", name)
             return _subject_before(toks, k) or _subject_after(toks, k) or _leading_subject(toks)
         if tok.trail[:1] in (".", ";", "!", "?") and not _is_cap(tok):
             break
@@ -285,22 +291,23 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
     toks = _tokens(text[region_start:open_at], region_start)
     if not toks:
         return None
+    for k in range(len(toks) - 1, -1, -1):
+        if _verb_at(toks, k):
+            if toks[k].core.lower().endswith("ing") and k > 0 and toks[k - 1].trail.startswith(","):
+                # "Clinton ..., telling the crowd, “": the clause's subject.
+                return _leading_subject(toks[:k]) or _subject_after(toks, k)
+            # "Hayek ... and said,": the sentence subject.
+            return _subject_before(toks, k) or _subject_after(toks, k) or _leading_subject(toks[:k])
     last = toks[-1]
-    if last.trail.startswith(":") and not _verb_at(toks, len(toks) - 1) and not (
-        len(toks) > 1 and _verb_at(toks, len(toks) - 2)
-    ):
+    if last.trail.startswith(":"):
         run = _run_back(toks, len(toks))
         name = clean_name(run)
         lead_in = len(toks) - len(run) - 1
         # "Smith: “", "More from Smith: “", "pollster Daron Shaw: “".
         if name and (
-            len(toks) <= 6 or " " in name or (lead_in >= 0 and toks[lead_in].core.lower() in ("from", "by"))
+            len(toks) <= 6 or " " in name or (lead_in >= 0 and toks[lead_in].core.lower() in ("from", "by", "-", "—", "–"))
         ):
             return ("name", name)
-    for k in range(len(toks) - 1, -1, -1):
-        if _verb_at(toks, k):
-            # "Hayek ... and said," / "Clinton ..., saying,": the sentence subject.
-            return _subject_before(toks, k) or _subject_after(toks, k) or _leading_subject(toks[:k])
     return _according_to(toks)
 
 
