@@ -107,3 +107,15 @@ def test_seed_article_repaired(shared: Path) -> None:
         for opening, closing in ("「」", "『』", "“”"):
             assert paragraph.count(opening) == paragraph.count(closing), paragraph
     assert "薩蒂亞·納德拉" in text and "。」Ben Schmidt" in text
+
+
+def test_second_opinion_keeps_the_better_text() -> None:
+    from bot.extract.html import _second_opinion
+
+    page = article_page(PARAGRAPHS * 3)
+    # a one-line extraction is replaced by the full article from the other extractors
+    chosen = _second_opinion(page, None, "Harbour town votes for tidal power")
+    assert PARAGRAPHS[2] in chosen
+    # an extraction as good as the others' is kept as it is
+    good = "\n".join(PARAGRAPHS)
+    assert _second_opinion(article_page(PARAGRAPHS), None, good) == good

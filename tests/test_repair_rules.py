@@ -14,6 +14,7 @@ from bot.repair.punctuation import balance_quote_marks, harmonise_punctuation, t
 from bot.repair.rules import (
     drop_image_placeholders,
     drop_keyword_spam,
+    drop_promo_lines,
     drop_widget_lines,
     fix_mojibake,
     remove_glued_pinyin,
@@ -158,3 +159,23 @@ def test_fix_and_explain_names_the_rules_that_fired() -> None:
 def test_clean_english_text_is_untouched() -> None:
     text = 'The council voted on Tuesday. "This is the biggest decision," said Helen Marsh.'
     assert fix_text(text) == text
+
+
+def test_promo_lines_dropped() -> None:
+    text = (
+        "The bridge reopened on Monday.\n"
+        "Read more: Why the bridge closed\n"
+        "Subscribe now to our weekend edition for the full story.\n"
+        "Follow The Courier on Twitter and Instagram\n"
+        "Traffic returned to normal by noon."
+    )
+    assert drop_promo_lines(text) == "The bridge reopened on Monday.\nTraffic returned to normal by noon."
+
+
+def test_promo_words_inside_sentences_stay() -> None:
+    text = (
+        "Readers who subscribe now pay less, the editor said.\n"
+        "She said she would read more about it: the report is long.\n"
+        "市民可以关注我们的报道，也可以直接联系记者。"
+    )
+    assert drop_promo_lines(text) == text

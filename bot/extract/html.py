@@ -22,9 +22,11 @@ from bot.models import Article
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 # trafilatura's text is examined against readability's only below this weight:
 # long extractions are already good, and readability costs ~15 ms a page.
-SECOND_OPINION_BELOW = 3000
+SECOND_OPINION_BELOW = 2000
 # readability must beat trafilatura's quality by this factor to be chosen.
-SECOND_OPINION_MARGIN = 1.3
+SECOND_OPINION_MARGIN = 1.5
+# Below this weight trafilatura's default (recall-leaning) mode is asked as well.
+_DEFAULT_BELOW = 600
 _SENTENCE_END = re.compile(r"[.!?。！？…」”\"')]\s*$")
 
 
@@ -48,9 +50,7 @@ def extract_html(
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
     title = (getattr(document, "title", None) if document is not None else None) or _title_tag(html)
     if text_weight(text) < SECOND_OPINION_BELOW:
-        other = readability_text(html)
-        if quality(other) > SECOND_OPINION_MARGIN * quality(text):
-            text = other
+        text = _second_opinion(html, url, text)
     check_article(text, _title_tag(html) or title)
     if not text:
         raise NotAnArticleError("the page is empty: no article text was found")
@@ -63,6 +63,26 @@ def extract_html(
         language=getattr(document, "language", None),
         url=url or getattr(document, "url", None),
     )
+
+
+def _second_opinion(html: str, url: str | None, text: str) -> str:
+    """The best of ``text``, readability-lxml's and (for a very short ``text``) trafilatura's default.
+
+    Precision mode sometimes cuts a page down to a line; the others must beat
+    it clearly to be chosen, since a longer text is not always a better one.
+    """
+    best, best_score = text, quality(text)
+    threshold = SECOND_OPINION_MARGIN * best_score
+    candidates = [readability_text(html)]
+    if text_weight(text) < _DEFAULT_BELOW:
+        candidates.append(
+            trafilatura.extract(html, url=url, include_comments=False, include_tables=True) or ""
+        )
+    for candidate in candidates:
+        score = quality(candidate)
+        if score > threshold and score > best_score:
+            best, best_score = candidate.strip(), score
+    return best
 
 
 def quality(text: str) -> float:

@@ -130,6 +130,22 @@ def drop_widget_lines(text: str) -> str:
     return "\n".join(kept)
 
 
+@lru_cache(maxsize=1)
+def _promo_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lines_of("promo_lines.txt")), re.IGNORECASE)
+
+
+def drop_promo_lines(text: str) -> str:
+    """Remove boilerplate lines: newsletter and subscription prompts, "Read more:", follow-us, reprint notices.
+
+    Only lines of at most 220 characters that *start* with such a phrase go,
+    so an article that discusses newsletters or subscriptions keeps its text.
+    """
+    pattern = _promo_pattern()
+    kept = [line for line in text.split("\n") if len(line) > 220 or not pattern.match(line.strip())]
+    return "\n".join(kept)
+
+
 def cut_site_footer(text: str) -> str:
     """End the text at a site footer (disclaimer, copyright) near its end."""
     phrases = _lines_of("footer_phrases.txt")
@@ -165,6 +181,7 @@ RULES: tuple[Rule, ...] = (
     drop_image_placeholders,
     drop_keyword_spam,
     drop_widget_lines,
+    drop_promo_lines,
     cut_site_footer,
     balance_quote_marks,
     harmonise_punctuation,
