@@ -38,7 +38,7 @@ _STOP_CHARS = frozenset(
     "的了是在不这這那一个個们們他她我你它有和就也都说說着著把被从從对對到向与與跟给給让讓很又还還便"
     "却卻才已要会會能可没沒上下里裡中来來去过過地得之而且此其所为為时時当當自己么麼吗嗎呢吧啊些样樣"
     "什怎谁誰哪每各该該两兩几幾三十百千万萬年日号號点點这第以於于如若但并並或及再更最太多"
-    "笑问問道答叫喊想看听聽见見走跑坐站拿做"
+    "笑问問道答叫喊想看听聽见見走跑坐站拿做突忽刻"
 )
 # Words that open a clause before its subject ("但馬斯克說", "讓馬斯克…").
 _LEADERS = re.compile(r"^(?:對此|对此|但是|但|而|並|并|就|也|連|连|讓|让|令|使|據|据|於是|于是|接著|接着|這時|这时)")
@@ -204,8 +204,11 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
         verb_at -= 1
     for size in (3, 2):
         word = text[max(start, verb_at - size) : verb_at]
+        head = text[start : verb_at - size]
+        bounded = not head or not re.search(f"[{_HAN}]$", head) or head.endswith(titles_zh())
         if (
-            re.fullmatch(f"[{_HAN}]{{{size}}}", word)
+            bounded
+            and re.fullmatch(f"[{_HAN}]{{{size}}}", word)
             and word[0] in surnames_zh()
             and doc.valid(word)
         ):
@@ -214,9 +217,12 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
     for index in range(len(clauses) - 1, -1, -1):
         cands = doc.candidates(clauses[index][1])
         if cands:
-            # Nearest the verb in its own clause; the subject (first) earlier.
-            _pos, kind, word = cands[-1] if index == len(clauses) - 1 else cands[0]
-            return (kind, word)
+            # A clause-initial name is the subject; else the one nearest the verb.
+            first = cands[0]
+            lead = _LEADERS.match(clauses[index][1])
+            if index < len(clauses) - 1 or first[0] <= (lead.end() if lead else 0):
+                return (first[1], first[2])
+            return (cands[-1][1], cands[-1][2])
     return None
 
 
@@ -250,8 +256,8 @@ def speaker_after(doc: ChineseText, text: str, close_end: int, stop: int) -> Spe
     if cut:
         region = region[: cut.start()]
     verb = find_verb(region[:24])
-    if not verb:
-        return None
+    if not verb or re.match(r"\s*[:：]", region[verb[1] :]):
+        return None  # "X說：" introduces the next quote, not this one
     head = region[: verb[0]].strip(" ，,")
     if len(head) > 20:
         return None
