@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 
 from bot.telegram.logsafe import configure_logging
-from tests.support.bot_articles import hostile_page, library_page, long_page, pasted_text, pdf_lines, simple_pdf
+from tests.support.bot_articles import (
+    hostile_page,
+    library_page,
+    long_page,
+    pasted_text,
+    pdf_lines,
+    simple_pdf,
+)
 from tests.support.bot_harness import bot_settings, running_bot
 from tests.support.fake_telegram import BOT_USERNAME, Call, FakeTelegram
 from tests.support.pages import Page, PageServer
@@ -130,7 +137,7 @@ def test_command_menu_is_set_at_start_in_both_languages(world: World) -> None:
 
 def test_private_link_gets_a_full_summary(world: World) -> None:
     user = world.person()
-    mark, message = world.say(user, "Have a look: " + world.pages.url("/library"))
+    mark, _ = world.say(user, "Have a look: " + world.pages.url("/library"))
     reply = world.fake.answer(user["id"], since=mark)
     html = _text(reply)
     assert html.startswith(f'<b><a href="{world.pages.url("/library")}">Elmbridge library will stay open')

@@ -6,13 +6,13 @@ import io
 import logging
 
 from bot.models import Article, Digest, Quote, Summary
+from bot.storage import ChatSettings, url_key
 from bot.telegram.limits import RequestLimits, SlidingWindow, Verdict
 from bot.telegram.links import links_in_text
 from bot.telegram.logsafe import REDACTED, configure_logging
 from bot.telegram.reply import View, keyboard
 from bot.telegram.service import document_type
 from bot.telegram.settings_ui import apply_choice
-from bot.storage import ChatSettings, url_key
 from tests.support.telegram_html import check_message
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from bot.models import Article, Digest, Quote, Summary
-from bot.storage import ChatSettings, SQLiteStorage, content_key, digest_from_json, digest_to_json
-from bot.storage import normalise_url, url_key
+from bot.storage import (
+    ChatSettings,
+    SQLiteStorage,
+    content_key,
+    digest_from_json,
+    digest_to_json,
+    normalise_url,
+    url_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +79,7 @@ async def test_cache_entries_expire_for_answers_but_not_for_buttons(tmp_path: Pa
     store = SQLiteStorage(tmp_path / "s.sqlite3")
     await store.open()
     await store.put_digest("k", _digest(), "src")
-    time.sleep(0.05)
+    await asyncio.sleep(0.05)
     assert await store.get_digest("k", 0.01) is None  # too old to answer a new request
     assert await store.get_digest("k", None) == _digest()  # still there for old buttons
     await store.close()
@@ -84,7 +91,7 @@ async def test_old_digests_are_purged_on_open(tmp_path: Path) -> None:
     await store.open()
     await store.put_digest("k", _digest(), "src")
     await store.close()
-    time.sleep(0.05)
+    await asyncio.sleep(0.05)
     short = SQLiteStorage(path, retention_seconds=0.01)
     await short.open()
     assert await short.get_digest("k") is None

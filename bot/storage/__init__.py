@@ -11,11 +11,11 @@ from bot.storage.urls import content_key, normalise_url, url_key
 
 __all__ = [
     "ChatSettings",
-    "Storage",
     "SQLiteStorage",
+    "Storage",
+    "content_key",
     "digest_from_json",
     "digest_to_json",
     "normalise_url",
     "url_key",
-    "content_key",
 ]

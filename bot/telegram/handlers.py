@@ -50,20 +50,28 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: what the bot does, in the chat's language."""
+    message = update.effective_message
+    if message is None:
+        return
     _chat, language = await chat_preferences(update, context)
     limit = deps(context).settings.max_links_per_message
-    await update.effective_message.reply_text(text(language, "start", links=limit))
+    await message.reply_text(text(language, "start", links=limit))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: every way to use the bot."""
+    message = update.effective_message
+    if message is None:
+        return
     _chat, language = await chat_preferences(update, context)
-    await update.effective_message.reply_text(text(language, "help", bot=context.bot.username))
+    await message.reply_text(text(language, "help", bot=context.bot.username))
 
 
 async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A private message: summarise its links, document or long text; otherwise a hint."""
     message = update.effective_message
+    if message is None:
+        return
     settings = deps(context).settings
     request = request_in(message, limit=settings.max_links_per_message, min_chars=settings.min_text_chars)
     if request is None:
@@ -76,6 +84,8 @@ async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def group_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A group message with links: summarised only where the chat turned auto-summary on."""
     message = update.effective_message
+    if message is None:
+        return
     chat_settings, _language = await chat_preferences(update, context)
     if not chat_settings.auto_summarise:
         return
@@ -89,6 +99,8 @@ async def group_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/summary [url] (or /tldr): the link or text given, else the message replied to."""
     message = update.effective_message
+    if message is None:
+        return
     settings = deps(context).settings
     limit, min_chars = settings.max_links_per_message, settings.min_text_chars
     request = request_in(message, limit=limit, min_chars=min_chars, skip_command=True)
@@ -202,6 +214,8 @@ async def _say(anchor: Message, placeholder: Message | None, message: str) -> No
 async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """More / Less / Quotes: re-render the stored digest in place; nothing is fetched."""
     query = update.callback_query
+    if query is None:
+        return
     shared = deps(context)
     chat_settings, language = await chat_preferences(update, context)
     view = View.parse(query.data or "")
@@ -230,20 +244,24 @@ async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                                                 reply_markup=markup)
             return
         message = query.message
+        if message is None:
+            return
         await context.bot.edit_message_text(parts[0], chat_id=message.chat.id, message_id=message.message_id,
                                             reply_markup=markup)
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
             return  # a double tap: the message already shows this view
         raise
-    thread = getattr(query.message, "message_thread_id", None)
+    thread = getattr(message, "message_thread_id", None)
     for part in parts[1:]:
-        await context.bot.send_message(query.message.chat.id, part, message_thread_id=thread)
+        await context.bot.send_message(message.chat.id, part, message_thread_id=thread)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``@bot <url>``: offer the summary as a result the user can send to any chat."""
     query = update.inline_query
+    if query is None:
+        return
     shared = deps(context)
     urls = links_in_text(query.query, 1)
     if not urls:

@@ -70,8 +70,11 @@ def apply_choice(chat: ChatSettings, field: str, value: str, max_points: int) ->
 
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/settings: show the chat's settings with buttons to change them."""
+    message = update.effective_message
+    if message is None:
+        return
     chat, language = await chat_preferences(update, context)
-    await update.effective_message.reply_text(
+    await message.reply_text(
         settings_text(chat, language), reply_markup=settings_keyboard(chat, language)
     )
 
@@ -79,6 +82,8 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A settings button: check the user may change them, save, redraw."""
     query = update.callback_query
+    if query is None:
+        return
     shared = deps(context)
     current, language = await chat_preferences(update, context)
     message = query.message

@@ -275,7 +275,7 @@ class FakeTelegram:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 prefix = f"/file/bot{fake.token}/"
                 path = unquote(self.path)  # PTB percent-encodes the path (the token's ":")
                 if path.startswith(prefix):
@@ -288,7 +288,7 @@ class FakeTelegram:
                     return
                 self._api()
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self._api()
 
             def _api(self) -> None:
