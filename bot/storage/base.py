@@ -16,7 +16,7 @@ class ChatSettings:
 
     points: int | None = None
     language: str | None = None  # None: follow the user's Telegram language
-    chinese: ChineseScript = "none"
+    chinese: ChineseScript | None = None  # None: the deployment's ``convert_chinese``
     auto_summarise: bool = False
     show_quotes: bool = True
 

@@ -184,7 +184,7 @@ async def reply_with_digest(
     view = View(key, len(digest.summary.points))
     parts = render_parts(
         digest, ui_language=language, show_quotes=chat_settings.show_quotes, all_quotes=False,
-        chinese=chat_settings.chinese,
+        chinese=chat_settings.chinese or shared.settings.convert_chinese,
     )
     markup = keyboard(view, digest, ui_language=language, max_points=shared.settings.max_points,
                       show_quotes=chat_settings.show_quotes)
@@ -233,7 +233,7 @@ async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     variant = await shared.ready.with_points(digest, view.points)
     parts = render_parts(
         variant, ui_language=language, show_quotes=chat_settings.show_quotes, all_quotes=view.all_quotes,
-        chinese=chat_settings.chinese,
+        chinese=chat_settings.chinese or shared.settings.convert_chinese,
     )
     markup = keyboard(view, variant, ui_language=language, max_points=shared.settings.max_points,
                       show_quotes=chat_settings.show_quotes)
@@ -279,7 +279,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     parts = render_parts(
         digest, ui_language=language, show_quotes=chat_settings.show_quotes, all_quotes=False,
-        chinese=chat_settings.chinese,
+        chinese=chat_settings.chinese or shared.settings.convert_chinese,
     )
     markup = keyboard(View(key, len(digest.summary.points)), digest, ui_language=language,
                       max_points=shared.settings.max_points, show_quotes=chat_settings.show_quotes)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.models import Digest
+from bot.repair.script import convert_script as chinese_script
 from bot.render import RenderOptions, render_digest, split_html
 from bot.telegram.texts import text
-
-log = logging.getLogger(__name__)
 
 POINT_STEP = 2  # how many points "More" / "Less" add or remove
 
@@ -39,25 +35,15 @@ class View:
         return cls(parts[1], int(parts[2]), parts[3] == "1")
 
 
-@lru_cache(maxsize=2)
-def _converter(script: str) -> Any:
-    try:
-        from opencc import OpenCC
-    except ImportError:  # optional: without it Chinese text is shown as written
-        log.warning("opencc is not installed; Chinese script conversion is off")
-        return None
-    return OpenCC("t2s" if script == "simplified" else "s2t")
-
-
 def convert_script(document: str, script: str) -> str:
     """``document`` in Simplified or Traditional characters (``"none"``: unchanged).
 
-    Tags, entities and URLs are ASCII, which the converter leaves alone.
+    Tags, entities and URLs are ASCII, which the converter leaves alone; the
+    cache keeps the text as written, so each chat can choose its script.
     """
     if script not in ("simplified", "traditional"):
         return document
-    converter = _converter(script)
-    return converter.convert(document) if converter is not None else document
+    return chinese_script(document, script)
 
 
 def render_parts(

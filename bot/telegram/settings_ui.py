@@ -18,7 +18,7 @@ _ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 _SCRIPTS = ("none", "simplified", "traditional")
 
 
-def settings_text(chat: ChatSettings, language: str) -> str:
+def settings_text(chat: ChatSettings, language: str, default_script: str = "none") -> str:
     """A summary of the chat's settings (our own words only: nothing to escape)."""
     on_off = {True: text(language, "on"), False: text(language, "off")}
     points = str(chat.points) if chat.points else text(language, "settings_auto")
@@ -27,13 +27,13 @@ def settings_text(chat: ChatSettings, language: str) -> str:
         text(language, "settings_title"),
         text(language, "settings_points", value=points),
         text(language, "settings_language", value=names.get(language, language)),
-        text(language, "settings_chinese", value=text(language, f"script_{chat.chinese}")),
+        text(language, "settings_chinese", value=text(language, f"script_{chat.chinese or default_script}")),
         text(language, "settings_quotes", value=on_off[chat.show_quotes]),
         text(language, "settings_autosummary", value=on_off[chat.auto_summarise]),
     ])
 
 
-def settings_keyboard(chat: ChatSettings, language: str) -> InlineKeyboardMarkup:
+def settings_keyboard(chat: ChatSettings, language: str, default_script: str = "none") -> InlineKeyboardMarkup:
     """One row per setting; callback data is ``s|<field>|<value>``."""
     def button(label: str, data: str, chosen: bool = False) -> InlineKeyboardButton:
         return InlineKeyboardButton(("✓ " if chosen else "") + label, callback_data=f"s|{data}")
@@ -41,7 +41,7 @@ def settings_keyboard(chat: ChatSettings, language: str) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup([
         [button("−", "p|-"), button(text(language, "settings_auto"), "p|0", chat.points is None), button("+", "p|+")],
         [button("English", "l|en", chat.language == "en"), button("中文", "l|zh", chat.language == "zh")],
-        [button(text(language, f"script_{s}"), f"c|{s}", chat.chinese == s) for s in _SCRIPTS],
+        [button(text(language, f"script_{s}"), f"c|{s}", (chat.chinese or default_script) == s) for s in _SCRIPTS],
         [button(text(language, "settings_quotes", value=text(language, "off" if chat.show_quotes else "on")),
                 f"q|{0 if chat.show_quotes else 1}")],
         [button(text(language, "settings_autosummary",
@@ -74,8 +74,9 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if message is None:
         return
     chat, language = await chat_preferences(update, context)
+    script = deps(context).settings.convert_chinese
     await message.reply_text(
-        settings_text(chat, language), reply_markup=settings_keyboard(chat, language)
+        settings_text(chat, language, script), reply_markup=settings_keyboard(chat, language, script)
     )
 
 
@@ -106,8 +107,9 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer(text(language, "saved"))
     try:
         await context.bot.edit_message_text(
-            settings_text(chosen, language), chat_id=message.chat.id, message_id=message.message_id,
-            reply_markup=settings_keyboard(chosen, language),
+            settings_text(chosen, language, shared.settings.convert_chinese),
+            chat_id=message.chat.id, message_id=message.message_id,
+            reply_markup=settings_keyboard(chosen, language, shared.settings.convert_chinese),
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
