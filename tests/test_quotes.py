@@ -148,10 +148,23 @@ def test_chinese_pronoun_and_surname_expansion_in_mixed_text() -> None:
 def test_chinese_colon_paragraph_introduces_the_next_quote_paragraphs() -> None:
     text = (
         "王建國在會上回應了質疑：\n\n"
-        "「我們已經做了三年的研究，數據都公開了。」\n\n"
-        "「安全永遠放在第一位，這一點不會改變。」"
+        "「我們已經做了三年的研究，所有的潮汐數據和環境評估報告都已經在港務局網站上公開，歡迎任何人查閱。」\n\n"
+        "「安全永遠放在第一位，這一點不會改變。工程開始以後，我們每個月都會請獨立的專家來檢查一次。」"
     )
     assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國", "王建國"]
+
+
+def test_fiction_dialogue_lines_alternate_between_two_people() -> None:
+    text = (
+        "秋菊把信放在桌上。\n"
+        "建軍看了她一眼，問：\n"
+        "“誰寄來的？”\n"
+        "“城裡的表姐。”\n"
+        "“她說什麼了？”\n"
+        "“讓我們過年去城裡。”\n"
+        "秋菊說。"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["建軍", "秋菊", "建軍", "秋菊"]
 
 
 def test_chinese_titles_and_scare_quotes_are_not_statements() -> None:

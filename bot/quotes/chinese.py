@@ -86,6 +86,14 @@ class ChineseText:
                     starts[name] += 1
         # A word that opens two or more clauses is a subject, likely a name.
         found.update(n for n, c in starts.items() if c >= 2)
+        # So is the word opening a sentence that goes on to speak:
+        # "建軍看了她一眼，問：".
+        for sentence in re.split(r"[。！？!?\n「」“”『』]", self.text):
+            if find_verb(sentence):
+                lead = _LEADERS.match(sentence)
+                name = self._name_at(sentence[lead.end() if lead else 0 :])
+                if name:
+                    found.add(name)
         return frozenset(found)
 
     def _person(self, word: str) -> bool:

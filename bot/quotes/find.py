@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from bot.models import Quote
-from bot.quotes import chinese, english
+from bot.quotes import chinese, dialogue, english
 from bot.quotes.lexicon import pronouns
 from bot.quotes.marks import Span, find_spans
 
@@ -38,6 +38,7 @@ class _Found:
     para_start: bool
     after: bool = False
     partial: bool = False
+    whole: bool = False
 
 
 class _Paragraphs:
@@ -88,9 +89,13 @@ def find_quotes(text: str, language: str = "en") -> list[Quote]:
         speaker, introduced, after = _attribute(text, span, paras, para, at_start, doc_zh if zh else None)
         raw = text[span.start : span.end]
         partial = not zh and inner[:1].islower() and not introduced
-        if not _is_statement(raw, zh and bool(_HAN.search(inner)), introduced, speaker):
+        end_para_end = paras.bounds(paras.index(max(span.open_at, span.close_end - 1)))[1]
+        whole = at_start and not text[span.close_end : end_para_end].strip(" 。，,.")
+        # A dialogue line on its own paragraph counts however short it is.
+        shown = introduced or (zh and whole)
+        if not _is_statement(raw, zh and bool(_HAN.search(inner)), shown, speaker):
             continue
-        found.append(_Found(span, inner, zh, speaker, para, at_start, after, partial))
+        found.append(_Found(span, inner, zh, speaker, para, at_start, after, partial, whole))
     # A lower-case quote is kept only as the second piece of a split quote.
     found = [f for f in _join_split(text, found) if not f.partial]
     return _resolve(text, found, doc_zh)
@@ -249,7 +254,7 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
         named.extend(_outside_quotes(doc.mentions(), found))
     if any(not f.zh and f.speaker and f.speaker[0] == "pronoun" for f in found):
         named.extend(_outside_quotes(english.mentions(text), found))
-    quotes: list[Quote] = []
+    turns: list[dialogue.Turn] = []
     history: list[tuple[int, str | None]] = []  # (paragraph, speaker) of earlier quotes
     for item in found:
         pos = item.span.open_at
@@ -265,8 +270,23 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
         if name is not None:
             named.append((pos, name))
         history.append((item.para, name))
-        quotes.append(Quote(item.text, name, item.span.start, item.span.end))
-    return quotes
+        turns.append(
+            dialogue.Turn(pos, item.span.close_end, name, item.speaker is not None, item.whole, len(item.text))
+        )
+    if doc is not None:
+        names = dialogue.alternate(text, turns, lambda at, not_this: _other_person(named, at, not_this, people))
+    else:
+        names = [t.name for t in turns]
+    return [Quote(f.text, n, f.span.start, f.span.end) for f, n in zip(found, names)]
+
+
+def _other_person(named: list[tuple[int, str]], at: int, not_this: str, people: _People) -> str | None:
+    """The latest person named before ``at`` who is not ``not_this``."""
+    for _p, name in sorted((p, n) for p, n in named if p < at)[::-1]:
+        full = people.full(name)
+        if full != not_this:
+            return full
+    return None
 
 
 def _outside_quotes(mentions: list[tuple[int, str]], found: list[_Found]) -> list[tuple[int, str]]:

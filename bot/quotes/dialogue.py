@@ -1,0 +1,85 @@
+"""Turn-taking in dialogue: who says a bare quote line in a conversation.
+
+Fiction (and interview transcripts) write a conversation as consecutive
+quote paragraphs, naming the speaker only now and then. Between two people
+the turns alternate, so a bare line takes the name of the nearest named
+line at an even distance, or the other person's at an odd one. News writes
+long quotes of one speaker in consecutive paragraphs instead; those chains
+(long lines, one named speaker) keep the continuation rule of
+:mod:`bot.quotes.find`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Mean line length (characters) up to which a one-speaker chain is a dialogue.
+_SHORT_LINES = 40
+
+
+@dataclass(slots=True)
+class Turn:
+    """One quote as dialogue needs it."""
+
+    open_at: int
+    close_end: int
+    name: str | None
+    explicit: bool
+    whole: bool
+    length: int
+
+
+def _chains(text: str, turns: list[Turn]) -> list[list[int]]:
+    """Indices of runs of whole-paragraph quotes with nothing between them."""
+    chains: list[list[int]] = []
+    current: list[int] = []
+    for index, turn in enumerate(turns):
+        joined = (
+            current
+            and turn.whole
+            and turns[current[-1]].whole
+            and not re.sub(r"[\s。，,.]", "", text[turns[current[-1]].close_end : turn.open_at])
+        )
+        if joined:
+            current.append(index)
+            continue
+        if len(current) >= 2:
+            chains.append(current)
+        current = [index] if turn.whole else []
+    if len(current) >= 2:
+        chains.append(current)
+    return chains
+
+
+def alternate(
+    text: str, turns: list[Turn], other_before: Callable[[int, str], str | None]
+) -> list[str | None]:
+    """Names for every turn, bare dialogue lines filled in by alternation.
+
+    ``other_before(position, name)`` gives the latest person other than
+    ``name`` mentioned before ``position`` (the likely second speaker).
+    """
+    names = [t.name for t in turns]
+    for chain in _chains(text, turns):
+        anchors = [i for i in chain if turns[i].explicit and turns[i].name]
+        if not anchors:
+            continue
+        distinct = list(dict.fromkeys(turns[i].name for i in anchors if turns[i].name))
+        mean = sum(turns[i].length for i in chain) / len(chain)
+        if len(distinct) < 2 and mean > _SHORT_LINES:
+            continue
+        for i in chain:
+            if turns[i].explicit:
+                continue
+            j = min(anchors, key=lambda a: (abs(a - i), a > i))
+            anchor = turns[j].name
+            assert anchor is not None
+            if (i - j) % 2 == 0:
+                names[i] = anchor
+            elif len(distinct) >= 2:
+                names[i] = next(n for n in distinct if n != anchor)
+            else:
+                names[i] = other_before(turns[chain[0]].open_at, anchor)
+    return names
