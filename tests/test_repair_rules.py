@@ -179,3 +179,18 @@ def test_promo_words_inside_sentences_stay() -> None:
         "市民可以关注我们的报道，也可以直接联系记者。"
     )
     assert drop_promo_lines(text) == text
+
+
+@pytest.mark.parametrize("real", ["What?!?", "Really?!? No way", "MÄ£ÄM ....?????????, JÄDÍ", "真的?!?"])
+def test_realign_leaves_runs_of_question_marks(real: str) -> None:
+    assert realign_shifted_gbk(real) == real
+
+
+def test_balance_leaves_european_quote_styles() -> None:
+    for text in ["„Handwerk bringt dich überall hin“: Von der Lehre", "S&P Confirms “B-“ Rating"]:
+        assert balance_quote_marks(text) == text
+
+
+@pytest.mark.parametrize("real", ["Why?,Fred asked", "x?,F", "see fig?,Fig 2"])
+def test_realign_needs_chinese_before_a_lone_shifted_pair(real: str) -> None:
+    assert realign_shifted_gbk(real) == real

@@ -25,11 +25,14 @@ from bot.extract.hanzi import common_share
 
 # ? + the ASCII shadow of a lead byte + the out-of-step run (non-ASCII, GBK-encodable)
 # + the next character, which may be the trail byte of the last pair.
-_SHIFTED = re.compile(r"\?([\x21-\x7e])([^\x00-\x7f\s]{0,80})([\x00-\x7f]?)")
+# The run may hold only what GBK pairs decode to: CJK, kana, full-width forms,
+# the user-defined (private-use) area, pinyin vowels, Greek and Cyrillic.
+_RUN = "\u2e80-\u9fff\ue000-\uf8ff\uff00-\uffefāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\u0391-\u03c9\u0401-\u0451"
+_SHIFTED = re.compile(rf"\?([\x21-\x7e])([{_RUN}]{{0,80}})([\x00-\x7f]?)")
 _QUOTES = "「」『』“”‘’"
 _OPEN_TO_CLOSE = {"「": "」", "『": "』", "“": "”", "‘": "’"}
-_LOST_CLOSER = "\ufffc"  # placeholder for a closing mark whose trail byte is gone
-_LOST_TAG = re.compile(r"\?(?=/[a-zA-Z]{1,10}>)")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_TAG_AFTER = re.compile(r"/[a-zA-Z]{1,10}>")
 _MIN_SHARE = 0.75
 
 
@@ -64,18 +67,51 @@ def _realign(match: re.Match[str]) -> str:
         return match.group(0)
     lead = bytes((ord(shadow) | 0x80,))
     trail = after.encode("ascii") if after and 0x40 <= ord(after) <= 0x7E else b""
+    if not run and not (trail and _after_chinese(match)):
+        return _lost_mark(match, lead)
     text, used_trail, dangling = _in_step(lead + encoded + trail)
     if trail and not used_trail:
         text = text[:-1]  # the next character was plain ASCII after all
     # A lead byte left over before an ASCII byte: that byte was its trail, and the
     # pair is a character the round trip lost — drop the orphan trail too.
     rest = "" if used_trail or (dangling and trail) else after
-    if not text and dangling and after == "?":
-        # the lost pair was a punctuation mark (row 0xA1): a closing quote, by position.
-        return "。" + (_LOST_CLOSER if lead == b"\xa1" else "") + "?"
     if not _reads_right(run, text):
         return match.group(0)
     return "。" + text + rest
+
+
+def _lost_mark(match: re.Match[str], lead: bytes) -> str:
+    """``?!?`` where the pair after ``!`` (0xA1, the punctuation row) was lost with a byte below 0x40.
+
+    Only inside an open Chinese quotation is that pair read as its closing mark;
+    ``What?!?`` in ordinary text stays.
+    """
+    if lead != b"\xa1" or match.group(3) != "?":
+        return match.group(0)
+    closer = _open_quote_before(match.string, match.start())
+    if closer is None:
+        return match.group(0)
+    # the second ? held the lost pair's trail and an ASCII byte: "<" if a tag follows.
+    tail = match.string[match.end() :]
+    return "。" + closer + ("<" if _TAG_AFTER.match(tail) else "")
+
+
+def _after_chinese(match: re.Match[str]) -> bool:
+    """The ``?`` follows a Han character or CJK punctuation (one pinyin annotation may sit between)."""
+    before = re.sub(r"\([a-zü" + _TONED + r"]{1,7}\)$", "", match.string[max(0, match.start() - 12) : match.start()])
+    return bool(before) and ("\u3000" <= before[-1] <= "\u9fff" or "\uff00" <= before[-1] <= "\uffef")
+
+
+def _open_quote_before(text: str, position: int) -> str | None:
+    """The closing mark for the last quotation still open at ``position`` in its paragraph."""
+    start = text.rfind("\n", 0, position) + 1
+    stack: list[str] = []
+    for char in text[start:position]:
+        if char in _OPEN_TO_CLOSE:
+            stack.append(char)
+        elif stack and char == _OPEN_TO_CLOSE[stack[-1]]:
+            stack.pop()
+    return _OPEN_TO_CLOSE[stack[-1]] if stack else None
 
 
 def _reads_right(before: str, after: str) -> bool:
@@ -89,35 +125,11 @@ def _reads_right(before: str, after: str) -> bool:
     return new_han >= 1 and new_share >= _MIN_SHARE and new_share > old_share + 0.2
 
 
-def _close_lost_quotes(text: str) -> str:
-    """Give each lost closing mark the partner of the last unclosed opening mark before it."""
-    out: list[str] = []
-    stack: list[str] = []
-    for char in text:
-        if char in _OPEN_TO_CLOSE:
-            stack.append(char)
-        elif char in _OPEN_TO_CLOSE.values():
-            if stack and _OPEN_TO_CLOSE[stack[-1]] == char:
-                stack.pop()
-        elif char == "\n":
-            stack.clear()
-        elif char == _LOST_CLOSER:
-            char = _OPEN_TO_CLOSE[stack.pop()] if stack else ""
-        out.append(char)
-    return "".join(out)
-
-
 def realign_shifted_gbk(text: str) -> str:
     """``?!笲en`` → ``。」Ben``, ``?,F(xiàn)在`` → ``。現(xiàn)在``: undo one-byte GBK misalignment."""
     if "?" not in text:
         return text
-    fixed = _SHIFTED.sub(_realign, text)
-    if fixed == text:
-        return text
-    fixed = _close_lost_quotes(fixed)
-    # a second ? that swallowed the "<" of a closing tag: give the tag back for the tag rule.
-    fixed = _LOST_TAG.sub("<", fixed)
-    return fixed
+    return _SHIFTED.sub(_realign, text)
 
 
 @lru_cache(maxsize=1)

@@ -22,9 +22,13 @@ def text_language(text: str) -> str:
 
 
 def _balance_paragraph(paragraph: str) -> str:
+    # Curly quotes pair reliably only in Chinese: German „…“ and typos like “B-“ use them otherwise.
+    curly_ok = bool(_HAN_CHAR.search(paragraph)) and "„" not in paragraph
     opened: list[str] = []
     stray: list[str] = []
     for char in paragraph:
+        if char in "“”" and not curly_ok:
+            continue
         if char in _PAIRS:
             opened.append(char)
         elif char in _CLOSERS:
@@ -50,7 +54,8 @@ def balance_quote_marks(text: str) -> str:
     Chinese multi-paragraph quotes leave the mark open at each paragraph end, and
     damaged pages lose closing marks; downstream quote finding works per
     paragraph, so each paragraph is made self-contained. ASCII ``"`` is not
-    touched: it does not say whether it opens or closes.
+    touched: it does not say whether it opens or closes; curly ``“”`` only in
+    paragraphs with Chinese text.
     """
     return "\n".join(_balance_paragraph(p) if p else p for p in text.split("\n"))
 
