@@ -7,7 +7,6 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -27,13 +26,12 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.fetch import Fetcher
-from bot.pipeline import run_cpu
 from bot.storage import SQLiteStorage, Storage
 from bot.telegram import handlers
 from bot.telegram.deps import Deps
 from bot.telegram.limits import RequestLimits
 from bot.telegram.logsafe import configure_logging
-from bot.telegram.service import Summaries, warm_up_job
+from bot.telegram.service import Summaries
 from bot.telegram.settings_ui import settings_button, settings_command
 from bot.telegram.texts import LANGUAGES, text
 
@@ -103,11 +101,8 @@ async def _open_resources(application: Application) -> None:
     shared: Deps = application.bot_data["deps"]
     settings = shared.settings
     await shared.storage.open()
-    executor = ProcessPoolExecutor(max_workers=settings.workers) if settings.workers > 0 else None
-    # Start every worker now so the first user does not wait for it.
-    await asyncio.gather(*(run_cpu(executor, warm_up_job) for _ in range(max(1, settings.workers))))
-    shared.summaries = Summaries(settings, shared.storage, Fetcher(settings), executor)
-    application.bot_data["executor"] = executor
+    shared.summaries = Summaries(settings, shared.storage, Fetcher(settings))
+    await shared.summaries.start()
     application.bot_data["loop"] = asyncio.get_running_loop()
     for language in LANGUAGES:
         commands = [BotCommand(name, text(language, f"cmd_{name}")) for name in MENU]
@@ -125,10 +120,7 @@ async def _close_resources(application: Application) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await heartbeat
     if shared.summaries is not None:
-        await shared.summaries.fetcher.aclose()
-    executor = application.bot_data.pop("executor", None)
-    if executor is not None:
-        executor.shutdown(wait=False, cancel_futures=True)
+        await shared.summaries.close()
     await shared.storage.close()
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.models import Digest
-from bot.repair.script import convert_script as chinese_script
 from bot.render import RenderOptions, render_digest, split_html
+from bot.repair.script import convert_script as chinese_script
 from bot.telegram.texts import text
 
 POINT_STEP = 2  # how many points "More" / "Less" add or remove

@@ -7,19 +7,25 @@ The ``*_job`` functions run in worker processes, so they live at module level
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from functools import partial
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from bot.config import Settings
-from bot.errors import TooLargeError, UnsupportedContentError
+from bot.errors import KeypointError, TooLargeError, UnsupportedContentError
 from bot.fetch import Fetcher
 from bot.models import Digest, FetchedPage
 from bot.pipeline import digest_page, digest_text, run_cpu
 from bot.storage import Storage, content_key, normalise_url, url_key
 from bot.summarise import summarise
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DOCUMENT_TYPES = {
     ".txt": "text/plain",
@@ -69,14 +75,19 @@ def document_type(file_name: str | None, mime_type: str | None) -> str:
     raise UnsupportedContentError(f"unsupported document type {suffix or mime or '(unknown)'}")
 
 
+def _new_pool(workers: int) -> Executor | None:
+    """Worker processes for CPU work; ``workers=0`` uses the event loop's threads instead."""
+    return ProcessPoolExecutor(max_workers=workers) if workers > 0 else None
+
+
 class Summaries:
     """Digests by URL, text or document bytes, cached in storage under short keys."""
 
-    def __init__(self, settings: Settings, storage: Storage, fetcher: Fetcher, executor: Executor | None) -> None:
+    def __init__(self, settings: Settings, storage: Storage, fetcher: Fetcher) -> None:
         self._settings = settings
         self._storage = storage
         self.fetcher = fetcher
-        self._executor = executor
+        self._executor = _new_pool(settings.workers)
         # One computation per key at a time: a link posted twice at once is fetched once.
         self._inflight: dict[str, asyncio.Future[Digest]] = {}
 
@@ -86,7 +97,7 @@ class Summaries:
 
     async def for_text(self, text: str) -> tuple[str, Digest]:
         key = content_key("t", text)
-        job = partial(run_cpu, self._executor, partial(text_job, text, self._settings.max_quotes))
+        job = partial(self._cpu, partial(text_job, text, self._settings.max_quotes))
         return key, await self._cached(key, f"text:{len(text)} chars", job)
 
     async def for_document(self, data: bytes, file_name: str | None, mime_type: str | None) -> tuple[str, Digest]:
@@ -96,7 +107,7 @@ class Summaries:
         name = file_name or "document"
         page = FetchedPage(url=name, final_url=name, status=200, content_type=kind, body=bytes(data))
         key = content_key("d", data)
-        job = partial(run_cpu, self._executor, partial(page_job, page, self._settings.max_quotes))
+        job = partial(self._cpu, partial(page_job, page, self._settings.max_quotes))
         return key, await self._cached(key, f"document:{name}", job)
 
     async def stored(self, key: str) -> Digest | None:
@@ -108,11 +119,36 @@ class Summaries:
         if points is None or points == len(digest.summary.points):
             return digest
         points = max(1, min(points, self._settings.max_points))
-        return await run_cpu(self._executor, partial(points_job, digest, points, self._settings.max_quotes))
+        return await self._cpu(partial(points_job, digest, points, self._settings.max_quotes))
+
+    async def start(self) -> None:
+        """Start every worker now, so the first user does not wait for one."""
+        await asyncio.gather(*(self._cpu(warm_up_job) for _ in range(max(1, self._settings.workers))))
+
+    async def close(self) -> None:
+        """Stop the workers and close the HTTP client."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        await self.fetcher.aclose()
+
+    async def _cpu(self, work: Callable[[], T]) -> T:
+        """Run ``work`` in the pool; a pool whose worker died is replaced, not reused."""
+        executor = self._executor
+        try:
+            return await run_cpu(executor, work)
+        except BrokenProcessPool as exc:
+            # A worker was killed (out of memory, a crash in a C extension). Never
+            # retry the same input: it may be what killed it.
+            if self._executor is executor:
+                log.error("a worker process died; starting a new pool")
+                self._executor = _new_pool(self._settings.workers)
+                if executor is not None:
+                    executor.shutdown(wait=False, cancel_futures=True)
+            raise KeypointError("the worker summarising this text stopped") from exc
 
     async def _digest_url(self, url: str) -> Digest:
         page = await self.fetcher.fetch(url)
-        digest = await run_cpu(self._executor, partial(page_job, page, self._settings.max_quotes))
+        digest = await self._cpu(partial(page_job, page, self._settings.max_quotes))
         if digest.article.url and digest.article.url.startswith(("http://", "https://")):
             # The cached reply links to the page without whoever's tracking parameters came first.
             digest.article = replace(digest.article, url=normalise_url(digest.article.url))
