@@ -446,9 +446,26 @@ def test_chat_language_and_chinese_script_settings(world: World) -> None:
     assert "请发给我文章链接" in _text(world.fake.answer(user["id"], since=mark))
 
 
+BLOCKED_USER = 999
+
+
+def test_unexpected_errors_are_logged_with_their_context(world: World) -> None:
+    user = world.fake.user(BLOCKED_USER)
+    world.fake.blocked.add(BLOCKED_USER)
+    mark, _ = world.say(user, "/start")
+    world.fake.wait_for(lambda calls: [c for c in calls if c.method == "sendMessage" and not c.ok], since=mark)
+    expected = f"handler failed: update={world.fake.injected[-1][1]['update_id']} chat={BLOCKED_USER}"
+    deadline = time.monotonic() + 5
+    while expected not in world.log.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert expected in world.log.getvalue()
+    assert "Forbidden: bot was blocked by the user" in world.log.getvalue()
+
+
 def test_no_log_line_contains_the_token(world: World) -> None:
     output = world.log.getvalue()
-    failure = output.find("handler failed")
-    assert failure == -1, output[failure: failure + 3000]  # no unexpected exception in the whole module
+    failures = [line for line in output.splitlines() if "handler failed" in line]
+    # no unexpected exception in the whole module, except the one provoked above
+    assert all(f"chat={BLOCKED_USER} " in line for line in failures), failures
     assert world.fake.token not in output
     assert "Application started" in output

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 DigestJob = Callable[[], Awaitable[tuple[str, Digest]]]
 TYPING_AFTER_SECONDS = 0.1  # work that takes longer than this shows "typing…"
+INLINE_DEADLINE_SECONDS = 8.0
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,10 +273,15 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([_text_result("limited", text(language, "rate_limited"))], cache_time=0)
         return
     try:
-        key, digest = await shared.ready.for_url(urls[0])
-        digest = await shared.ready.with_points(digest, chat_settings.points)
+        # Telegram drops answers to inline queries older than about ten seconds.
+        async with asyncio.timeout(INLINE_DEADLINE_SECONDS):
+            key, digest = await shared.ready.for_url(urls[0])
+            digest = await shared.ready.with_points(digest, chat_settings.points)
     except KeypointError as exc:
         await query.answer([_text_result("error", error_text(language, exc.code))], cache_time=0)
+        return
+    except TimeoutError:
+        await query.answer([_text_result("error", error_text(language, "timed_out"))], cache_time=0)
         return
     parts = render_parts(
         digest, ui_language=language, show_quotes=chat_settings.show_quotes, all_quotes=False,

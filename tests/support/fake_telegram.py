@@ -71,7 +71,8 @@ class FakeTelegram:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.webhook: tuple[str, str | None] | None = None
         self.injected: list[tuple[float, dict[str, Any]]] = []  # (when, update) for transcripts
-        self.failures: dict[str, list[int]] = {}  # method → retry_after values to answer with first
+        self.failures: dict[str, list[int]] = {}
+        self.blocked: set[int] = set()  # chats where sendMessage answers 403 (user blocked the bot)  # method → retry_after values to answer with first
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -401,6 +402,8 @@ class FakeTelegram:
 
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise _ApiError("Forbidden: bot was blocked by the user", 403)
         text = params.get("text") or ""
         _validate_text(text, params.get("parse_mode"))
         _validate_markup(params.get("reply_markup"))
