@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-import time
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ async def test_a_dead_worker_fails_one_request_and_the_pool_is_replaced(tmp_path
         pool = summaries._executor
         for pid in list(pool._processes):  # type: ignore[union-attr]
             os.kill(pid, signal.SIGKILL)
-        time.sleep(0.2)
+        await asyncio.sleep(0.2)
         with pytest.raises(KeypointError):
             await summaries.for_text(" ".join(LIBRARY_PARAGRAPHS[2:8]))
         assert summaries._executor is not pool
