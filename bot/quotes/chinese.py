@@ -19,6 +19,7 @@ from functools import cached_property
 from bot.quotes.lexicon import (
     female_chars_zh,
     not_names_zh,
+    not_verbs_zh,
     pronouns,
     speech_verbs_zh,
     surnames_zh,
@@ -153,6 +154,19 @@ class ChineseText:
         found.sort()
         return [f for f in found if not _object_marked(clause, f[0])]
 
+    @cached_property
+    def clause_subjects(self) -> list[tuple[int, str]]:
+        """``(position, word)`` of name-like words opening a clause: the weak
+        evidence pronouns fall back on when no known person fits."""
+        out: list[tuple[int, str]] = []
+        for begin, clause in _clauses(self.text, 0, len(self.text)):
+            lead = _LEADERS.match(clause)
+            skip = lead.end() if lead else 0
+            word = self._name_at(clause[skip:])
+            if word:
+                out.append((begin + skip, word))
+        return out
+
     def mentions(self) -> list[tuple[int, str]]:
         """Every ``(position, name)`` mention in the text (outside quotes)."""
         out: list[tuple[int, str]] = []
@@ -183,8 +197,17 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
+def _mask_not_verbs(segment: str) -> str:
+    """``segment`` with words like 知道 blanked out (same length)."""
+    for word in not_verbs_zh():
+        if word in segment:
+            segment = segment.replace(word, "＿" * len(word))
+    return segment
+
+
 def find_verb(segment: str) -> tuple[int, int] | None:
     """``(start, end)`` of the last speech verb in ``segment``."""
+    segment = _mask_not_verbs(segment)
     best: tuple[int, int] | None = None
     for verb in speech_verbs_zh():
         at = segment.rfind(verb)

@@ -305,6 +305,10 @@ def _pronoun_referent(
         full = people.full(name)
         if people.gender(full) in ("?", gender):
             return full
+    if zh and people.doc is not None:
+        for _p, word in reversed(people.doc.clause_subjects):
+            if _p < pos and people.gender(word) == gender:
+                return word
     return None
 
 

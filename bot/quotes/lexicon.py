@@ -85,3 +85,9 @@ def titles_zh() -> tuple[str, ...]:
 def not_names_zh() -> frozenset[str]:
     """Chinese words that stand in subject position but are not names."""
     return frozenset(_entries("not-names-zh.txt"))
+
+
+@cache
+def not_verbs_zh() -> tuple[str, ...]:
+    """Words holding a speech verb's character that are not speech (知道)."""
+    return tuple(sorted(set(_entries("not-verbs-zh.txt")), key=len, reverse=True))
