@@ -50,6 +50,7 @@ _CJK_CODECS = ("gb18030", "big5hkscs")
 # Share of bad decoding positions a declared charset may have and still be
 # believed (a stray byte from a pasted snippet should not void the declaration).
 _TOLERATED_ERRORS = 0.002
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _MIN_COMMON_SHARE = 0.8
 
 
@@ -86,7 +87,7 @@ def decode_bytes(body: bytes, declared: str | None = None) -> tuple[str, str]:
             return body.decode(codec, errors="replace"), codec
     if body.isascii():
         return body.decode("ascii"), "ascii"
-    non_ascii = sum(1 for byte in body if byte > 0x7F)
+    non_ascii = len(body) - len(body.translate(None, _HIGH_BYTES))
     allowed = max(2, int(non_ascii * _TOLERATED_ERRORS))
     text, bad = _errors(body, "utf-8")
     # A stray bad byte is tolerated only among many valid multi-byte characters:
