@@ -218,3 +218,29 @@ def test_seed_article_speakers(shared: Path) -> None:
     assert any(t.startswith("作為一家公司") for t in by_speaker["William Falcon"])
     assert any(t.startswith("我不懂") for t in by_speaker["馬斯克"])
     assert any(t.startswith("眾所周知") for t in by_speaker["Ben Schmidt"])
+
+
+def test_select_prefers_named_informative_quotes_and_skips_paraphrased_points() -> None:
+    quotes = [
+        Quote("Yes, we will build it and it will work for all of us here", "Helen Marsh", 0, 1),
+        Quote("The turbines will sit on the seabed where the tide runs fastest", None, 2, 3),
+        Quote("We have waited twenty years for a project that pays the town back", "Tom Baird", 4, 5),
+        Quote("The council voted on Tuesday to build a tidal power station", "Helen Marsh", 6, 7),
+    ]
+    points = ["The council of Port Wenlow voted on Tuesday to build a tidal power station."]
+    chosen = [q for q in select_quotes(quotes, points, 2) if q.selected]
+    assert [q.speaker for q in chosen] == ["Tom Baird", "Helen Marsh"]
+    assert chosen[1].text.startswith("Yes")
+    assert select_quotes(quotes, points, 0) == quotes
+    short = [Quote("Yes", "Ann Lee", 0, 1), Quote("The tide is the cheapest power we have", None, 2, 3)]
+    assert [q.selected for q in select_quotes(short, [], 1)] == [False, True]
+
+
+def test_select_chinese_quote_repeating_a_point_is_skipped() -> None:
+    quotes = [
+        Quote("工程會在明年春天完成，港口不會關閉。", "王建國", 0, 1),
+        Quote("我們每個月都會請獨立專家檢查一次。", "王建國", 2, 3),
+    ]
+    points = ["港務局表示，工程會在明年春天完成，港口不會關閉。"]
+    chosen = [q.text for q in select_quotes(quotes, points, 3) if q.selected]
+    assert chosen == ["我們每個月都會請獨立專家檢查一次。"]
