@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
+from ftfy.badness import is_bad
 
 from bot.errors import KeypointError
 from bot.extract import extract_html
@@ -143,8 +144,11 @@ _LATIN_MOJIBAKE = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff]")
 
 
 def has_mojibake(text: str) -> bool:
-    """U+FFFD, or Latin-1 letter pairs in a page that should be Chinese."""
-    return "\ufffd" in text or len(_LATIN_MOJIBAKE.findall(text)) >= 3
+    """U+FFFD, Latin-1 letter pairs in a page that should be Chinese, or what ftfy calls bad.
+
+    ftfy's ``is_bad`` also catches GBK read as a Cyrillic code page.
+    """
+    return "\ufffd" in text or len(_LATIN_MOJIBAKE.findall(text)) >= 3 or is_bad(text)
 
 
 # --- datasets ----------------------------------------------------------------

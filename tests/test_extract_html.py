@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from ftfy.badness import is_bad
 
 from bot.errors import NotAnArticleError
 from bot.extract import extract_html
@@ -90,7 +91,7 @@ def test_cwced_pages_come_out_without_mojibake(shared: Path) -> None:
             text = extract_html(path.read_bytes()).text
         except NotAnArticleError:
             continue
-        if "\ufffd" in text or len(latin_pairs.findall(text)) >= 3:
+        if "\ufffd" in text or len(latin_pairs.findall(text)) >= 3 or is_bad(text):
             bad.append(path.name)
     assert not bad
 
@@ -119,3 +120,15 @@ def test_second_opinion_keeps_the_better_text() -> None:
     # an extraction as good as the others' is kept as it is
     good = "\n".join(PARAGRAPHS)
     assert _second_opinion(article_page(PARAGRAPHS), None, good) == good
+
+
+def test_extract_dispatches_on_content_type() -> None:
+    from bot.errors import UnsupportedContentError
+    from bot.extract import extract
+    from bot.models import FetchedPage
+
+    body = "标题\n\n今天下午，市政府宣布了新的公共交通计划。".encode("gbk")
+    page = FetchedPage("https://e.org/a.txt", "https://e.org/a.txt", 200, "text/plain", body, "gbk")
+    assert "公共交通计划" in extract(page).text
+    with pytest.raises(UnsupportedContentError, match="unsupported content type"):
+        extract(FetchedPage("u", "u", 200, "image/png", b"\x89PNG", None))
