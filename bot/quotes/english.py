@@ -31,7 +31,9 @@ _BETWEEN = frozenset(
     "further first still just often repeatedly publicly privately simply "
     "flatly quickly bluntly told".split()
 )
-_NAME_STOPS = frozenset("of who whose which at in on from for to and with during after before".split())
+_NAME_STOPS = frozenset(
+    "of who whose which at in on from for to and with during after before about by into over than that when if as".split()
+)
 _PARTICLES = frozenset("de la van von der den di da du del le bin al el st. jr. sr.".split())
 _SENTENCE_END_CANDIDATE = re.compile(r"[.!?](?=\s+[“\"'A-Z])")
 _ABBREVIATIONS = frozenset("Mr. Mrs. Ms. Dr. St. Jr. Sr. vs. Co. Inc. Corp. Ltd.".split())
@@ -244,8 +246,20 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
 
 
 def _leading_subject(toks: list[_Tok]) -> Speaker:
-    """The name (or pronoun) that opens a clause: its grammatical subject."""
+    """The name (or pronoun) that opens a clause: its grammatical subject.
+
+    An opening phrase ("On Tuesday,", "Appearing on CNN,") is skipped; role
+    words may stand before the name ("Republican presidential candidate
+    Donald Trump"), so the first run that is a name after titles are
+    stripped wins.
+    """
     k = 0
+    first = toks[0].core if toks else ""
+    if first in not_names_en() or first.endswith("ing"):
+        for a, tok in enumerate(toks[:8]):
+            if tok.trail.startswith(","):
+                k = a + 1
+                break
     while k < len(toks) and toks[k].core.lower() in ("former", "then", "the", "late"):
         k += 1
     if k >= len(toks):
@@ -256,18 +270,31 @@ def _leading_subject(toks: list[_Tok]) -> Speaker:
     words: list[str] = []
     for j in range(k, min(len(toks), k + 8)):
         tok = toks[j]
+        if tok.lead and words:
+            break
         if _is_cap(tok):
             words.append(tok.core)
         elif tok.core == "of" and words and j + 1 < len(toks) and _is_cap(toks[j + 1]) and words[-1] in titles_en():
             words.append("of")  # "Secretary of State Madeleine Albright"
+        elif words:
+            name = _clean_run(words)
+            if name:
+                return ("name", name)
+            words = []
+            if not tok.core.islower() or tok.core in _NAME_STOPS:
+                break
         else:
             break
         if tok.trail and tok.trail != ".":
             break
+    name = _clean_run(words) if words else None
+    return ("name", name) if name else None
+
+
+def _clean_run(words: list[str]) -> str | None:
     while "of" in words:
         words = words[words.index("of") + 2 :]  # drop "Secretary of State"
-    name = clean_name(words) if words else None
-    return ("name", name) if name else None
+    return clean_name(words) if words else None
 
 
 def _run_forward(toks: list[_Tok]) -> list[str]:
@@ -286,7 +313,7 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
     region_start = para_start
     for found in _SENTENCE_END.finditer(text, para_start, open_at):
         region_start = found.end()
-    closing = max(text.rfind("”", region_start, open_at), text.rfind('"', region_start, open_at))
+    closing = max(text.rfind(mark, region_start, open_at) + len(mark) - 1 for mark in ("”", '"', "''", "»", "’"))
     region_start = max(region_start, closing + 1)
     toks = _tokens(text[region_start:open_at], region_start)
     if not toks:

@@ -174,7 +174,8 @@ def _is_statement(inner: str, han: bool, introduced: bool, speaker: object) -> b
 
 def _title_like(words: list[str]) -> bool:
     """Mostly capitalised short spans: a title or a name, not a statement."""
-    if len(words) > 8 or words[-1][-1:] in ".?!,":
+    words = [w.rstrip(".?!,") for w in words if w.rstrip(".?!,")]
+    if not words or len(words) > 8:
         return False
     caps = sum(1 for w in words if w[:1].isupper() or w.lower() in _TITLE_MINOR)
     return caps == len(words) and any(w[:1].isupper() for w in words)
@@ -189,7 +190,8 @@ def _join_split(text: str, found: list[_Found]) -> list[_Found]:
             gap = text[prev.span.close_end : item.span.open_at]
             # The gap is the attribution sentence itself ("A," she said, "B.").
             short = len(gap.split()) <= 30 if not item.zh else len(gap) <= 24
-            split = prev.after and prev.speaker is not None and item.speaker in (None, prev.speaker)
+            adjacent = not gap.strip() and prev.speaker is not None and item.speaker in (None, prev.speaker)
+            split = adjacent or (prev.after and prev.speaker is not None and item.speaker in (None, prev.speaker))
             if short and split:
                 joiner = "" if item.zh else " "
                 merged = Span(
@@ -267,6 +269,8 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
                 name = _pronoun_referent(word, pos, named, item.zh, people)
         elif item.para_start and history:
             name = _continuation(item, history)
+        elif history and history[-1][0] == item.para:
+            name = history[-1][1]  # a later quote in the same paragraph
         if name is not None:
             named.append((pos, name))
         history.append((item.para, name))

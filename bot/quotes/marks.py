@@ -19,14 +19,14 @@ from dataclasses import dataclass
 
 # opener → the closers that end it. „ closes with “ (German) or ” (Polish).
 _CLOSERS: dict[str, tuple[str, ...]] = {
-    "“": ("”",),
+    "“": ("”", '"', "“"),
     "「": ("」",),
     "『": ("』",),
     "«": ("»",),
     "‹": ("›",),
     "„": ("“", "”"),
     "‘": ("’",),
-    '"': ('"',),
+    '"': ('"', "”"),
     "''": ("''",),
     "``": ("''",),
 }
@@ -56,6 +56,8 @@ def _paragraph_ends(text: str) -> list[int]:
 
 def _is_opening(text: str, at: int, mark: str) -> bool:
     """Whether an ambiguous mark at ``at`` opens (rather than closes) a quote."""
+    if mark == "“" and at > 0 and not text[at - 1].isspace() and _is_closing(text, at, mark):
+        return text[at - 1] in "([{—–-/:「“"  # a misused “ closing a quote
     if mark in ("“", "「", "『", "«", "‹", "„", "``"):
         return True
     before = text[at - 1] if at > 0 else " "
@@ -68,7 +70,12 @@ def _is_opening(text: str, at: int, mark: str) -> bool:
 
 
 def _is_closing(text: str, at: int, mark: str) -> bool:
-    """Whether a closing mark really closes (’ inside a word is an apostrophe)."""
+    """Whether a closing mark really closes (’ inside a word is an apostrophe;
+    “ and " close only where a closer stands: after a word, before a space)."""
+    if mark in ("“", '"'):
+        before = text[at - 1] if at > 0 else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        return not before.isspace() and (after.isspace() or after in ".,;:!?)—–-")
     if mark != "’":
         return True
     after = text[at + 1] if at + 1 < len(text) else " "
