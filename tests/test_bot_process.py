@@ -47,3 +47,19 @@ def test_run_serves_a_chat_and_never_logs_the_token(tmp_path: Path, page_server:
     assert process.returncode == 0, err[-2000:]
     assert fake.token not in out + err
     assert "Application started" in err and "DEBUG" in err  # it did log, at the most verbose level
+
+
+def test_a_rejected_token_fails_in_one_line_without_showing_it(tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    fake.start()
+    wrong = fake.token + "-revoked"
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": wrong, "KEYPOINT_BOT_API_URL": fake.api_url,
+           "KEYPOINT_DB_PATH": str(tmp_path / "bot.sqlite3"), "KEYPOINT_WORKERS": "0", "KEYPOINT_LOG_LEVEL": "DEBUG"}
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+    finally:
+        fake.stop()
+    assert done.returncode == 2
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in done.stderr
+    assert wrong not in done.stdout + done.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -163,5 +164,13 @@ def run_bot(settings: Settings) -> int:
         print("keypoint: webhook mode needs KEYPOINT_WEBHOOK_URL (the public HTTPS URL).", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.token)
-    serve(build_application(settings), settings)
+    try:
+        serve(build_application(settings), settings)
+    except InvalidToken:
+        # PTB's message quotes the token; never let it reach the console.
+        print("keypoint: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("the bot stopped")  # through the redacting handler
+        return 1
     return 0
