@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from secrets import token_urlsafe
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -137,7 +138,9 @@ def serve(application: Application, settings: Settings, *, stop_signals: Sequenc
     """Run ``application`` until stopped, by long polling or behind a webhook."""
     signals = {} if stop_signals is ... else {"stop_signals": stop_signals}
     if settings.mode == "webhook":
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        # Without a configured secret, a fresh random one per start: Telegram gets it with
+        # setWebhook, so only Telegram can post updates to the listener.
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else token_urlsafe(32)
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
