@@ -25,6 +25,13 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ("“The harbour will change for ever,” according to Helen Marsh.", "Helen Marsh"),
         ("Helen Marsh: “The harbour will change for ever.”", "Helen Marsh"),
         ("“The harbour will change for ever.” — Helen Marsh", "Helen Marsh"),
+        ("“The harbour will change for ever.”― Helen Marsh", "Helen Marsh"),
+        ('"The harbour will change for ever," Mr. Marsh of the Harbour Trust said.', "Marsh"),
+        (
+            "During the meeting on Tuesday, Republican councillor Helen Marsh stood up, saying, "
+            "“The harbour will change for ever.”",
+            "Helen Marsh",
+        ),
         (
             "“The harbour will change for ever,” Helen Marsh, the council leader, said.",
             "Helen Marsh",

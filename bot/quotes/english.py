@@ -157,7 +157,7 @@ def _subject_before(toks: list[_Tok], verb: int) -> Speaker:
         return None
     # Appositive: "Smith, a spokesman for the campaign, said".
     if toks[k - 1].trail.startswith(",") and k >= 2:
-        for a in range(k - 2, max(-1, k - 16), -1):
+        for a in range(k - 2, max(-1, k - 30), -1):
             if toks[a].trail.startswith(","):
                 if _is_cap(toks[a]) or _pronoun(toks[a]):
                     k = a + 1
@@ -167,7 +167,17 @@ def _subject_before(toks: list[_Tok], verb: int) -> Speaker:
         return ("pronoun", pron)
     if toks[k - 1].trail not in ("", ",", ")"):
         return None
-    name = clean_name(_run_back(toks, k))
+    run = _run_back(toks, k)
+    start = k - len(run)
+    # "Mr. Morgan of the Sierra Club said": the person, not the organisation.
+    for skip in (("the", "of"), ("of",)):
+        at = start - len(skip)
+        if at > 0 and tuple(t.core for t in toks[at:start][::-1]) == skip:
+            person = _run_back(toks, at)
+            if person and clean_name(person):
+                run = person
+            break
+    name = clean_name(run)
     return ("name", name) if name else None
 
 
@@ -220,7 +230,7 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
         if found:
             stop = found.start() + (0 if pattern is not _SENTENCE_END else 1)
     region = text[close_end:stop]
-    dash = re.match(r"\s*(?:—|–|--|-)\s*", region)
+    dash = re.match(r"\s*(?:—|–|―|--|-)\s*", region)
     toks = _tokens(region, close_end)
     if not toks:
         return None
