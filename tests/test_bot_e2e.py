@@ -251,6 +251,17 @@ def test_buttons_change_points_and_quotes_without_fetching(world: World) -> None
     assert len(answered) == 3 and all(c.ok for c in answered)
 
 
+def test_a_button_for_a_forgotten_summary_says_so(world: World) -> None:
+    user = world.person()
+    mark, _ = world.say(user, world.pages.url("/library"))
+    reply = world.fake.answer(user["id"], since=mark)
+    mark = world.fake.mark()
+    world.fake.press(reply, "v|u" + "0" * 23 + "|5|0", user)
+    answer = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "answerCallbackQuery"], since=mark)[0]
+    assert answer.params["text"] == "This summary is no longer stored; send the link again."
+    assert not world.fake.calls_of("editMessageText", mark)
+
+
 def test_forty_thousand_character_article_arrives_as_valid_messages(world: World) -> None:
     _page, chars = long_page()
     assert chars >= 40_000
