@@ -24,7 +24,7 @@ QUIET = {"getUpdates", "getMe", "deleteWebhook", "setMyCommands"}
 
 def _short(text: str, width: int = 100) -> str:
     lines = text.splitlines()
-    shown = lines[:14] + ([f"… ({len(lines) - 14} more lines)"] if len(lines) > 14 else [])
+    shown = lines[:9] + ([f"… ({len(lines) - 9} more lines)"] if len(lines) > 9 else [])
     return "\n".join(textwrap.shorten(line, width, placeholder=" …") if line else "" for line in shown)
 
 
