@@ -9,10 +9,15 @@ from bot.language import detect_language
 from bot.models import Summary
 from bot.quotes import find_quotes, select_quotes
 from bot.summarise.keywords import extract_keywords
-from bot.summarise.rank import rank_sentences
+from bot.summarise.rank import rank_points
 from bot.summarise.sentences import Sentence, split_sentences
+from bot.summarise.units import RANKABLE
 
-__all__ = ["summarise", "split_sentences", "Sentence", "adaptive_point_count"]
+__all__ = ["summarise", "split_sentences", "Sentence", "adaptive_point_count", "prepare_units"]
+
+# Units that may stand in for sentences when a text has none (e.g. a list of
+# lines without punctuation); navigation, captions and bylines never do.
+_FALLBACK_KINDS = frozenset({"heading", "list", "fragment", "question"})
 
 
 def adaptive_point_count(sentence_count: int) -> int:
@@ -20,6 +25,19 @@ def adaptive_point_count(sentence_count: int) -> int:
     if sentence_count <= 8:
         return min(3, sentence_count)
     return max(3, min(7, 2 + sentence_count // 10))
+
+
+def prepare_units(text: str) -> tuple[list[str], list[bool]]:
+    """(unit texts, whether each may become a key point) of ``text``.
+
+    Only real sentences are eligible; a text with none falls back to its
+    other content units, so a punctuation-free note still gets points.
+    """
+    units = split_sentences(text)
+    eligible = [u.kind == RANKABLE for u in units]
+    if not any(eligible):
+        eligible = [u.kind in _FALLBACK_KINDS for u in units]
+    return [u.text for u in units], eligible
 
 
 def summarise(
@@ -32,11 +50,10 @@ def summarise(
 ) -> Summary:
     """Key points (in document order), keywords and quotes of ``text``."""
     language = language or detect_language(text)
-    sentences = split_sentences(text)
-    count = points if points is not None else adaptive_point_count(len(sentences))
-    ranked = rank_sentences(sentences, language, title)
-    chosen = sorted(index for _score, index in ranked[: max(0, count)])
-    point_texts = [sentences[i].text for i in chosen]
-    quotes = select_quotes(find_quotes(text, language), point_texts, max_quotes)
+    texts, eligible = prepare_units(text)
+    count = points if points is not None else adaptive_point_count(sum(eligible))
+    chosen = rank_points(texts, language, title, count, eligible)
+    point_texts = [texts[i] for i in chosen]
+    quotes = select_quotes(find_quotes(text, language), point_texts, max_quotes) if max_quotes > 0 else []
     keywords = extract_keywords(text, language, title=title)
     return Summary(language=language, points=point_texts, quotes=quotes, keywords=keywords)

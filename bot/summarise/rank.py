@@ -1,32 +1,244 @@
-"""A first ranker: term-frequency centrality plus position and title overlap."""
+"""Score sentences and choose the key points.
+
+A sentence's score is a weighted sum of features (see :data:`FEATURES`), with
+the weights in ``data/weights.json`` — the one place they live, fitted on the
+development sets by ``benchmarks/_summ_fit.py``. Every feature is linear in
+the number of sentences: centrality is cosine similarity to the document's
+TF-IDF centroid plus a degree over a bounded window of neighbours, so a
+100,000-word text costs no more per sentence than a short one.
+"""
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 
-from bot.summarise.sentences import Sentence
+from bot.summarise.lexicon import phrases
 from bot.summarise.terms import terms
 
+FEATURES = ("centroid", "coverage", "long", "window", "overlap", "pagerank", "lead", "position", "title", "cue", "length", "numbers", "names")
 
-def rank_sentences(
-    sentences: list[Sentence], language: str, title: str | None = None
-) -> list[tuple[float, int]]:
-    """(score, index) for every sentence, best first."""
-    bags = [Counter(terms(s.text, language)) for s in sentences]
+# Neighbours on each side that the windowed degree looks at: bounded, so the
+# graph never grows quadratically with the text.
+WINDOW = 10
+# Centrality divides by |terms| ** this: below the cosine's 0.5, so sentences
+# that say more are mildly preferred (ROUGE F1 against news summaries rewards them).
+CENTROID_EXPONENT = 0.15
+# Two sentences this similar (TF-IDF cosine) are the same point: never both.
+NEAR_IDENTICAL = 0.9
+_DIGIT = re.compile(r"\d")
+_NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_WORDISH = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def weights() -> dict[str, object]:
+    """The fitted weights and selection settings (``data/weights.json``)."""
+    text = resources.files("bot.summarise").joinpath("data", "weights.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def language_weights(language: str) -> dict[str, float]:
+    """The shared weights with ``language``'s overrides applied."""
+    settings = weights()
+    merged = dict(settings["weights"])  # type: ignore[arg-type]
+    merged.update(settings.get("overrides", {}).get(language, {}))  # type: ignore[attr-defined]
+    return merged
+
+
+def length_units(text: str) -> float:
+    """Length in word units: a word, or about 1.6 Han characters (a Chinese word)."""
+    tokens = _WORDISH.findall(text)
+    han = sum(1 for t in tokens if len(t) == 1 and "\u3400" <= t <= "\u9fff")
+    return (len(tokens) - han) + han / 1.6
+
+
+def length_score(units: float, ideal: float) -> float:
+    """Rises to 1 at ``ideal`` word units, flat to twice that, then falls gently.
+
+    Very long "sentences" are usually run-on lists or unsplit paragraphs.
+    """
+    if units <= ideal:
+        return units / ideal
+    return max(0.0, 1.0 - 0.25 * max(0.0, units - 2 * ideal) / ideal)
+
+
+def tfidf_vectors(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:
+    """Unit-length TF-IDF vectors, IDF taken over the sentences themselves."""
     frequency: Counter[str] = Counter()
     for bag in bags:
-        frequency.update(set(bag))
+        frequency.update(bag.keys())
+    total = len(bags) + 1
+    idf = {term: math.log(total / count) + 1.0 for term, count in frequency.items()}
+    vectors = []
+    for bag in bags:
+        vector = {t: (1.0 + math.log(c)) * idf[t] for t, c in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({t: v / norm for t, v in vector.items()})
+    return vectors
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two unit vectors, iterating over the shorter one."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def features(
+    texts: Sequence[str], language: str, title: str | None = None
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """(feature values of each sentence, each roughly in [0, 1]; TF-IDF vectors)."""
+    bags = [Counter(terms(t, language)) for t in texts]
+    vectors = tfidf_vectors(bags)
+    # The document's term counts: the centroid each sentence is compared with.
+    counts: Counter[str] = Counter()
+    for bag in bags:
+        counts.update(bag)
+    total_square = sum(c * c for c in counts.values())
+    # Coverage: how many of the document's recurring terms a sentence holds,
+    # relative to the best sentence — long central sentences cover the most.
+    frequency: Counter[str] = Counter()
+    for bag in bags:
+        frequency.update(bag.keys())
+    covers = [sum(math.log(frequency[t]) for t in bag) for bag in bags]
+    top_cover = max(covers, default=0.0) or 1.0
     title_terms = set(terms(title or "", language))
-    scored = []
-    total = len(sentences)
-    for index, bag in enumerate(bags):
-        if not bag:
-            scored.append((0.0, index))
-            continue
-        centrality = sum(math.log1p(frequency[t]) for t in bag) / (len(bag) ** 0.5)
-        position = 1.0 - index / max(1, total)
-        overlap = len(title_terms & set(bag)) / (len(title_terms) or 1)
-        scored.append((centrality * (1 + 0.5 * position + 0.5 * overlap), index))
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return scored
+    cues = phrases(f"cues-{language}")
+    ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
+    count = len(texts)
+    rows = []
+    ranks = _pagerank(bags)
+    for index, (text, vector) in enumerate(zip(texts, vectors)):
+        # Centrality: the sentence's distinct terms against the counts of the
+        # rest of the document (itself left out, or long sentences win by
+        # self-similarity); dividing by |terms|^0.3 rather than ^0.5 keeps a
+        # mild preference for sentences that say more.
+        bag = bags[index]
+        dot = sum(counts[t] - c for t, c in bag.items())
+        rest = math.sqrt(max(1.0, total_square - sum(counts[t] ** 2 - (counts[t] - c) ** 2 for t, c in bag.items())))
+        low, high = max(0, index - WINDOW), min(count, index + WINDOW + 1)
+        window = sum(cosine(vector, vectors[j]) for j in range(low, high) if j != index)
+        overlap = sum(_overlap(bag, bags[j]) for j in range(low, high) if j != index)
+        units = length_units(text)
+        rows.append(
+            {
+                "centroid": dot / (len(bag) ** CENTROID_EXPONENT * rest) if bag else 0.0,
+                "coverage": covers[index] / top_cover,
+                "long": min(1.0, units / 60.0),
+                "window": window / (2 * WINDOW),
+                "overlap": overlap,
+                "pagerank": ranks[index],
+                "lead": 1.0 if index == 0 else 0.0,
+                "position": 1.0 / math.sqrt(index + 1),
+                "title": len(title_terms & vector.keys()) / len(title_terms) if title_terms else 0.0,
+                "length": length_score(units, ideal),
+                "cue": 1.0 if _has_cue(text, cues) else 0.0,
+                "numbers": 1.0 if _DIGIT.search(text) else 0.0,
+                "names": min(1.0, len(_NAME.findall(text)) / 3),
+            }
+        )
+    for name in ("centroid", "overlap", "pagerank"):
+        top = max((row[name] for row in rows), default=0.0) or 1.0
+        for row in rows:
+            row[name] /= top  # relative to the document's most central sentence
+    return rows, vectors
+
+
+def _pagerank(bags: Sequence[Counter[str]], damping: float = 0.85, rounds: int = 20) -> list[float]:
+    """PageRank over the TextRank overlap graph, each sentence linked only to
+    its neighbours within ``WINDOW``: O(n * WINDOW) per round, never O(n²)."""
+    count = len(bags)
+    links: list[list[tuple[int, float]]] = [[] for _ in range(count)]
+    for i in range(count):
+        for j in range(i + 1, min(count, i + WINDOW + 1)):
+            weight = _overlap(bags[i], bags[j])
+            if weight > 0:
+                links[i].append((j, weight))
+                links[j].append((i, weight))
+    totals = [sum(w for _, w in edges) or 1.0 for edges in links]
+    rank = [1.0] * count
+    for _ in range(rounds):
+        rank = [
+            (1 - damping) + damping * sum(rank[j] * w / totals[j] for j, w in links[i])
+            for i in range(count)
+        ]
+    return rank
+
+
+def _overlap(a: Counter[str], b: Counter[str]) -> float:
+    """Shared terms over the log lengths: the sentence similarity of TextRank,
+    which (unlike the cosine) grows with how much two sentences say."""
+    if len(a) < 2 or len(b) < 2:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(1 for t in a if t in b) / (math.log(len(a)) + math.log(len(b)))
+
+
+def _has_cue(text: str, cues: tuple[str, ...]) -> bool:
+    """Whether a cue phrase occurs (as a word, for Latin-script cues)."""
+    lowered = text.lower()
+    for cue in cues:
+        at = lowered.find(cue)
+        if at >= 0 and (not cue.isascii() or _is_word_at(lowered, at, len(cue))):
+            return True
+    return False
+
+
+def _is_word_at(text: str, at: int, size: int) -> bool:
+    before = text[at - 1] if at else " "
+    after = text[at + size] if at + size < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def score_rows(rows: Sequence[dict[str, float]], weight: dict[str, float]) -> list[float]:
+    """Weighted sum of each row's features."""
+    return [sum(weight.get(name, 0.0) * row[name] for name in FEATURES) for row in rows]
+
+
+def choose(
+    scores: Sequence[float],
+    vectors: Sequence[dict[str, float]],
+    count: int,
+    eligible: Sequence[bool],
+    max_similarity: float,
+) -> list[int]:
+    """Best ``count`` eligible indices, skipping redundant ones, in document order.
+
+    A sentence too similar to one already chosen is skipped; if that leaves
+    too few (a text of templated sentences), a second pass fills up with any
+    that are not near-identical, so an asked-for number of points still comes.
+    """
+    order = sorted((i for i in range(len(scores)) if eligible[i]), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    for threshold in (max_similarity, NEAR_IDENTICAL):
+        for index in order:
+            if len(chosen) >= count:
+                break
+            if index in chosen or any(cosine(vectors[index], vectors[j]) > threshold for j in chosen):
+                continue
+            chosen.append(index)
+    return sorted(chosen)
+
+
+def rank_points(
+    texts: Sequence[str],
+    language: str,
+    title: str | None,
+    count: int,
+    eligible: Sequence[bool] | None = None,
+) -> list[int]:
+    """Indices of the ``count`` key-point sentences among ``texts``, in order."""
+    if not texts or count <= 0:
+        return []
+    settings = weights()
+    rows, vectors = features(texts, language, title)
+    scores = score_rows(rows, language_weights(language))
+    allowed = list(eligible) if eligible is not None else [True] * len(texts)
+    return choose(scores, vectors, count, allowed, float(settings["max_similarity"]))  # type: ignore[arg-type]

@@ -1,107 +1,165 @@
-"""Split article text into sentences, in English, Chinese and mixed text."""
+"""Split article text into sentences, in English, Chinese and mixed text.
+
+Each line is split on its own, so text without end punctuation still falls
+into units (one per line). Hard-wrapped English (a line that stops mid-sentence
+and a next line starting in lowercase) is joined back first. Every unit keeps
+its character offsets into the original text and a ``kind`` from
+:mod:`bot.summarise.units` saying whether it is a sentence worth ranking.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from bot.summarise.lexicon import word_list
+from bot.summarise.units import classify
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence and where it sits: character offsets and paragraph number."""
+    """One unit of text, where it sits, and what it is (``"sentence"``, ``"heading"``, …)."""
 
     text: str
     start: int
     end: int
     paragraph: int
+    kind: str = "sentence"
 
 
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "lt", "sgt", "capt",
-    "gov", "sen", "rep", "rev", "hon", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "no",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "fig", "approx", "dept", "est", "ft",
-}
-_CLOSERS = "\"'”’」』）)】》»"
-_EN_BOUNDARY = re.compile(rf"[.!?…]+[{re.escape(_CLOSERS)}]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u3400-\u9fff])")
-_OPENERS = {"「": "」", "『": "』", "“": "”", "《": "》", "（": "）"}
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_CLOSERS = "\"'”’」』）)】》»]"
+_QUOTE_CLOSERS = "\"'”’」』"
+_ZH_END = "。！？；…"
+# Pairs that protect their content from being split (Chinese rules): a
+# sentence never ends inside 《…》 or inside a quotation.
+_PAIRS = {"「": "」", "『": "』", "《": "》", "“": "”", "（": "）"}
+_MAX_PROTECTED = 600  # longer "quotes" are broken marks, not quotations
+# Possessive closers: `."` before a lowercase word must not backtrack and
+# treat the closing quote as the next sentence's opening one.
+_EN_END = re.compile(rf"[.!?…]++[{re.escape(_CLOSERS)}]*+(?=\s+[\"'“‘(\[A-Z0-9{_HAN}]|[{_HAN}])")
+_ZH_CUT = re.compile(rf"(?:[{_ZH_END}]+|(?<=[{_HAN}])[.!?;](?![0-9]))[{re.escape(_CLOSERS)}]*")
+_URL = re.compile(r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]」”’'\"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_NEXT_WORDS = re.compile(r"[\"'“‘(]*\s*([A-Za-z]+)")
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of ``text``; each paragraph (line) is split on its own."""
-    sentences: list[Sentence] = []
+    """Sentences (and other units) of ``text`` in order, with offsets into it."""
+    flat = _join_wrapped_lines(text)
+    units: list[Sentence] = []
     offset = 0
-    for number, paragraph in enumerate(text.split("\n")):
-        for start, end in _split_paragraph(paragraph):
-            chunk = paragraph[start:end]
+    for number, line in enumerate(flat.split("\n")):
+        spans = _split_line(line)
+        for start, end in spans:
+            chunk = line[start:end]
             stripped = chunk.strip()
-            if stripped:
-                lead = len(chunk) - len(chunk.lstrip())
-                sentences.append(
-                    Sentence(stripped, offset + start + lead, offset + start + lead + len(stripped), number)
-                )
-        offset += len(paragraph) + 1
-    return sentences
+            if not stripped:
+                continue
+            lead = len(chunk) - len(chunk.lstrip())
+            begin = offset + start + lead
+            kind = classify(stripped, whole_line=len(spans) == 1)
+            units.append(Sentence(text[begin : begin + len(stripped)].replace("\n", " "), begin,
+                                  begin + len(stripped), number, kind))
+        offset += len(line) + 1
+    return units
 
 
-def _split_paragraph(paragraph: str) -> list[tuple[int, int]]:
-    cuts = sorted(set(_english_cuts(paragraph)) | set(_chinese_cuts(paragraph)))
-    spans = []
-    start = 0
-    for cut in cuts:
+def _join_wrapped_lines(text: str) -> str:
+    """Replace a newline by a space where a line was wrapped mid-sentence.
+
+    Same length as ``text``, so offsets stay valid.
+    """
+    return re.sub(r"(?<=[A-Za-z,;])\n(?=[a-z])", " ", text)
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    protected = _protected_spans(line)
+    urls = [m.span() for m in _URL.finditer(line)]
+    cuts = set()
+    for cut in _english_cuts(line) + _chinese_cuts(line):
+        if any(a < cut <= b for a, b in protected) or any(a < cut < b for a, b in urls):
+            continue
+        cuts.add(cut)
+    spans, start = [], 0
+    for cut in sorted(cuts):
         if cut > start:
             spans.append((start, cut))
             start = cut
-    if start < len(paragraph):
-        spans.append((start, len(paragraph)))
+    if start < len(line):
+        spans.append((start, len(line)))
     return spans
 
 
-def _english_cuts(paragraph: str) -> list[int]:
+def _protected_spans(line: str) -> list[tuple[int, int]]:
+    """(opener index, closer index) of balanced 《…》 and quotes holding Chinese."""
+    spans = []
+    for index, char in enumerate(line):
+        closer = _PAIRS.get(char)
+        if closer is None:
+            continue
+        depth = 0
+        for end in range(index + 1, min(len(line), index + _MAX_PROTECTED)):
+            if line[end] == char:
+                depth += 1
+            elif line[end] == closer:
+                if depth == 0:
+                    if char != "“" or re.search(f"[{_HAN}]", line[index:end]):
+                        spans.append((index, end))
+                    break
+                depth -= 1
+    return spans
+
+
+def _chinese_cuts(line: str) -> list[int]:
+    """Cuts after 。！？；… (and ASCII ends after a Han character), closers included."""
     cuts = []
-    for match in _EN_BOUNDARY.finditer(paragraph):
-        before = paragraph[: match.start()]
-        word = re.search(r"([A-Za-z.]+)$", before)
-        if match.group(0).startswith(".") and word:
-            token = word.group(1).lower().rstrip(".")
-            if token in _ABBREVIATIONS or len(token) == 1:
-                continue
+    for match in _ZH_CUT.finditer(line):
+        end = match.end()
+        closed_quote = match.group(0)[-1] in _QUOTE_CLOSERS
+        if closed_quote and _attribution_follows_zh(line[end:]):
+            continue  # “这是对的。”他说。 is one sentence
+        cuts.append(end)
+    return cuts
+
+
+def _attribution_follows_zh(rest: str) -> bool:
+    clause = re.split(f"[{_ZH_END}，,：:]", rest, maxsplit=1)[0]
+    return len(clause) <= 16 and any(verb in clause for verb in word_list("attribution-zh"))
+
+
+def _english_cuts(line: str) -> list[int]:
+    cuts = []
+    for match in _EN_END.finditer(line):
+        marks = match.group(0)
+        after = line[match.end() :]
+        if marks[0] == "." and not _full_stop_ends(line[: match.start()], after):
+            continue
+        if marks[0] in "?!" and marks[-1] in _QUOTE_CLOSERS and _attribution_follows_en(after):
+            continue  # "Is it over?" Smith asked.
+        if marks[0] == "." and after[:1].isdigit() and line[match.start() - 1 : match.start()].isdigit():
+            continue  # a decimal that somehow has a space after the point
         cuts.append(match.end())
     return cuts
 
 
-def _chinese_cuts(paragraph: str) -> list[int]:
-    """Cut after 。！？； (with closing marks) outside 「…」, “…” and 《…》.
-
-    A quote that ends a sentence (``「…。」``) is cut after its closing mark,
-    unless a pronoun attribution follows (``“这是对的。”他说。`` is one sentence).
-    """
-    cuts = []
-    depth: list[str] = []
-    for index, char in enumerate(paragraph):
-        if depth and char == depth[-1]:
-            depth.pop()
-            if not depth and index > 0 and paragraph[index - 1] in _ZH_ENDS:
-                end = _after_closers(paragraph, index + 1)
-                if end < len(paragraph) and paragraph[end] in _PRONOUNS:
-                    continue
-                cuts.append(end)
-            continue
-        if char in _OPENERS:
-            depth.append(_OPENERS[char])
-            continue
-        if not depth and char in _ZH_ENDS:
-            if index + 1 < len(paragraph) and paragraph[index + 1] in _ZH_ENDS:
-                continue
-            cuts.append(_after_closers(paragraph, index + 1))
-    return cuts
+def _full_stop_ends(before: str, after: str) -> bool:
+    """Whether a full stop after ``before`` ends the sentence, given what follows."""
+    found = _TOKEN_BEFORE.search(before)
+    if not found:
+        return True
+    token = found.group(1).lower().rstrip(".")
+    if len(token) == 1 and token.isalpha():
+        return False  # an initial: "J. K. Rowling"
+    if token in word_list("abbreviations-en"):
+        return False
+    if token in word_list("abbreviations-final-en") or "." in token:
+        nxt = _NEXT_WORDS.match(after.lstrip())
+        return bool(nxt and nxt.group(1).lower() in word_list("starters-en"))
+    return True
 
 
-_ZH_ENDS = "。！？；"
-_PRONOUNS = "他她它我你"
-
-
-def _after_closers(paragraph: str, index: int) -> int:
-    while index < len(paragraph) and paragraph[index] in _CLOSERS:
-        index += 1
-    return index
+def _attribution_follows_en(after: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", after[:60])[:4]
+    verbs = word_list("attribution-en")
+    return any(word.lower() in verbs for word in words) and not re.match(r"\s*[\"“]", after)

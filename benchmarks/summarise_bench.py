@@ -1,0 +1,71 @@
+"""Key-point quality and speed: Keypoint vs Lead-N, sumy and newspaper, one table.
+
+Usage (from the repository root)::
+
+    /work/venv/bin/python benchmarks/summarise_bench.py [--limit N] [--sets bbc,csl]
+
+Sets: ``bbc`` = ../shared/corpus/bbc-news-dev (4 points, headline as title,
+ROUGE with Porter stemming); ``csl`` = ../shared/corpus/zh-csl-title-dev
+(1 point, no title because the title is the reference, ROUGE on single
+characters). Times are the median milliseconds per article of the system
+call alone (scoring excluded), measured in the same run for every system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _summ_common import Item, ensure_nltk_data, load_bbc, load_csl, make_scorer  # noqa: E402
+
+SETS = {"bbc": ("en", load_bbc, 4), "csl": ("zh", load_csl, 1)}
+
+
+def evaluate(system, items: list[Item], n: int, scorer) -> tuple[float, float, float, float]:
+    """Mean ROUGE-1/2/L F1 and median milliseconds of ``system`` on ``items``."""
+    totals = [0.0, 0.0, 0.0]
+    times = []
+    for item in items:
+        start = time.perf_counter()
+        chosen = system(item, n)
+        times.append((time.perf_counter() - start) * 1000)
+        for k, value in enumerate(scorer(item.reference, "\n".join(chosen))):
+            totals[k] += value
+    count = max(1, len(items))
+    return totals[0] / count, totals[1] / count, totals[2] / count, statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="first N articles of each set")
+    parser.add_argument("--sets", default="bbc,csl")
+    args = parser.parse_args()
+    ensure_nltk_data()  # before sumy/newspaper import NLTK
+    import _summ_baselines as base
+
+    print("| set | system | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | median ms/article |")
+    print("|---|---|---|---|---|---|")
+    for name in args.sets.split(","):
+        language, loader, n = SETS[name]
+        items = loader(args.limit)
+        scorer = make_scorer(language)
+        systems = {
+            "Keypoint": base.ours(language),
+            f"Lead-{n}": base.lead,
+            "sumy LexRank": base.sumy_system("lexrank", language),
+            "sumy TextRank": base.sumy_system("textrank", language),
+            "sumy Luhn": base.sumy_system("luhn", language),
+            "newspaper3k": base.newspaper_system,
+        }
+        for label, system in systems.items():
+            r1, r2, rl, ms = evaluate(system, items, n, scorer)
+            print(f"| {name} ({len(items)}, {n} pt) | {label} | {r1:.3f} | {r2:.3f} | {rl:.3f} | {ms:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

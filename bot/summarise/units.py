@@ -1,0 +1,72 @@
+"""Tell sentences from the other units pages are made of.
+
+A unit is one of: ``sentence`` (rankable), ``heading``, ``caption``,
+``byline``, ``dateline``, ``list`` (a bulleted or numbered item),
+``navigation`` (menus, keyword spam, share widgets, site furniture),
+``question`` (to the reader) or ``fragment`` (too short, or a lead-in ending
+in a colon). Only sentences become key points; the phrase lists live in
+``data/`` (``boilerplate.txt``, ``captions.txt``, ``bylines.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.summarise.lexicon import phrases
+
+RANKABLE = "sentence"
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
+_END = re.compile(r"[.!?。！？；…][\"'”’」』）)\]]*$")
+_BULLET = re.compile(r"^(?:[•·▪►◆■●○\-–—*+]\s|\d{1,2}[.)、](?!\d)\s?|[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)")
+_DATE = re.compile(
+    r"\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2})?|\d{1,2}:\d{2}|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"[|｜>›»/·•,，、]")
+_QUESTION = re.compile(r"[?？][)）]*$")
+
+
+def size(text: str) -> float:
+    """Length in words: Latin words plus Han characters / 1.6 (about a word each)."""
+    return len(_LATIN_WORD.findall(text)) + len(_HAN.findall(text)) / 1.6
+
+
+def classify(text: str, *, whole_line: bool) -> str:
+    """The kind of unit ``text`` is; ``whole_line`` when it fills its line alone."""
+    lowered = text.lower()
+    words = size(text)
+    ended = bool(_END.search(text))
+    if _is_navigation(text, lowered, words, ended):
+        return "navigation"
+    if lowered.startswith(phrases("captions")):
+        return "caption"
+    if words <= 12 and lowered.startswith(phrases("bylines")) and not (lowered.startswith("by ") and ended):
+        return "byline"
+    if words <= 10 and _DATE.search(text) and not ended:
+        return "dateline"
+    if _BULLET.match(text) and not (ended and words >= 8):
+        return "list"  # a bulleted full sentence is still a sentence
+    if whole_line and not ended and words <= 14:
+        return "heading"
+    if _QUESTION.search(text):
+        return "question"
+    if text.rstrip().endswith((":", "：")) or words < 4 or text[0].islower():
+        return "fragment"
+    return RANKABLE
+
+
+def _is_navigation(text: str, lowered: str, words: float, ended: bool) -> bool:
+    if words <= 12:
+        for phrase in phrases("boilerplate"):
+            # A real sentence may mention "comments"; furniture is unended or mostly the phrase.
+            if phrase in lowered and (not ended or len(phrase) >= 0.4 * len(lowered)):
+                return True
+    # Menus and keyword spam: many separators, short pieces, no sentence end.
+    pieces = [p for p in _SEPARATORS.split(text) if p.strip()]
+    if not ended and len(pieces) >= 4 and words / len(pieces) <= 5:
+        return True
+    return False
