@@ -194,3 +194,8 @@ def test_balance_leaves_european_quote_styles() -> None:
 @pytest.mark.parametrize("real", ["Why?,Fred asked", "x?,F", "see fig?,Fig 2"])
 def test_realign_needs_chinese_before_a_lone_shifted_pair(real: str) -> None:
     assert realign_shifted_gbk(real) == real
+
+
+def test_balance_accepts_ascii_quote_paired_with_a_curly_one() -> None:
+    text = '利用俄罗斯"和平号”空间站进行了实验，他说“好"。'
+    assert balance_quote_marks(text) == text

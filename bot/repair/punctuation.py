@@ -29,6 +29,17 @@ def _balance_paragraph(paragraph: str) -> str:
     for char in paragraph:
         if char in "“”" and not curly_ok:
             continue
+        if char == '"':
+            # ASCII " may stand in for either curly mark ("和平号”): it closes an open
+            # curly or ASCII quote, else opens one that is never auto-closed.
+            if opened and opened[-1] in '“"':
+                opened.pop()
+            else:
+                opened.append('"')
+            continue
+        if char == "”" and opened and opened[-1] == '"':
+            opened.pop()
+            continue
         if char in _PAIRS:
             opened.append(char)
         elif char in _CLOSERS:
@@ -41,6 +52,7 @@ def _balance_paragraph(paragraph: str) -> str:
                 opened.pop()
             else:
                 stray.append(char)
+    opened = [c for c in opened if c != '"']
     if not opened and not stray:
         return paragraph
     head = "".join(_CLOSERS[c] for c in reversed(stray))
