@@ -80,3 +80,13 @@ def test_chardet_corpus_decodes_to_the_labelled_text(shared: Path) -> None:
         if decode_bytes(body)[0] != expected:
             wrong.append(path.name)
     assert not wrong
+
+
+def test_big5_page_declaring_gb2312_is_read_as_big5() -> None:
+    text, codec = decode_bytes(page(ZH_TRAD, meta="gb2312").encode("big5"))
+    assert codec == "big5hkscs" and ZH_TRAD in text
+
+
+def test_gbk_page_declaring_big5_is_read_as_gbk() -> None:
+    text, codec = decode_bytes(page(ZH, meta="big5").encode("gbk"), "big5")
+    assert ZH in text and codec == "gb18030"

@@ -99,8 +99,19 @@ def decode_bytes(body: bytes, declared: str | None = None) -> tuple[str, str]:
         if codec and codec != "utf-8":
             text, bad = _errors(body, codec)
             if bad <= allowed:
+                if codec in _CJK_CODECS and _reads_poorly(text):
+                    # GB and Big5 bytes decode "cleanly" as each other: a page that
+                    # declares the wrong one shows up as mostly rare characters.
+                    other, other_codec = _detect(body, allowed)
+                    if other_codec in _CJK_CODECS and other_codec != codec:
+                        return other, other_codec
                 return text, codec
     return _detect(body, allowed)
+
+
+def _reads_poorly(text: str) -> bool:
+    share, han = common_share(text)
+    return han >= 20 and share < _MIN_COMMON_SHARE
 
 
 def _detect(body: bytes, allowed: int) -> tuple[str, str]:
