@@ -28,7 +28,7 @@ from tests.support.bot_articles import (
 from tests.support.bot_harness import bot_settings, running_bot
 from tests.support.fake_telegram import BOT_USERNAME, Call, FakeTelegram
 from tests.support.pages import Page, PageServer
-from tests.support.telegram_html import plain_text
+from tests.support.bot_html_check import plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 _ids = itertools.count(1001)

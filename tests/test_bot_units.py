@@ -13,7 +13,7 @@ from bot.telegram.logsafe import REDACTED, configure_logging
 from bot.telegram.reply import View, keyboard
 from bot.telegram.service import document_type
 from bot.telegram.settings_ui import apply_choice
-from tests.support.telegram_html import check_message
+from tests.support.bot_html_check import check_message
 
 
 class Clock:

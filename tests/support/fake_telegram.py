@@ -2,7 +2,7 @@
 
 Real HTTP: the bot under test talks to it through ``bot_api_url`` exactly as it
 would to api.telegram.org. It implements the methods Keypoint calls, validates
-the HTML it is sent the way Telegram does (``tests/support/telegram_html.py``),
+the HTML it is sent the way Telegram does (``tests/support/bot_html_check.py``),
 answers with Telegram's error JSON when something is invalid, and records every
 call. Tests inject updates (messages, edits, button presses, inline queries,
 documents); they are served by ``getUpdates`` (long polling) or POSTed to the
@@ -25,7 +25,7 @@ from queue import Queue
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from tests.support.telegram_html import check_message
+from tests.support.bot_html_check import check_message
 
 BOT_ID = 7000001
 BOT_USERNAME = "keypoint_test_bot"
