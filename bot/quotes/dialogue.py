@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 # Mean line length (characters) up to which a one-speaker chain is a dialogue.
 _SHORT_LINES = 40
+# Longest narrative line (characters) that still only tags a turn.
+_TAG_LINE = 20
 
 
 @dataclass(slots=True)
@@ -31,16 +33,18 @@ class Turn:
     length: int
 
 
-def _chains(text: str, turns: list[Turn]) -> list[list[int]]:
-    """Indices of runs of whole-paragraph quotes with nothing between them."""
+def _chains(text: str, turns: list[Turn], is_tag: Callable[[str], bool]) -> list[list[int]]:
+    """Indices of runs of whole-paragraph quotes with nothing between them
+    but, at most, one short speech tag line ("晓霞问。", "她笑了，说：")."""
     chains: list[list[int]] = []
     current: list[int] = []
     for index, turn in enumerate(turns):
+        gap = re.sub(r"[\s。，,.]", "", text[turns[current[-1]].close_end : turn.open_at]) if current else ""
         joined = (
             current
             and turn.whole
             and turns[current[-1]].whole
-            and not re.sub(r"[\s。，,.]", "", text[turns[current[-1]].close_end : turn.open_at])
+            and (not gap or (len(gap) <= _TAG_LINE and "\n" not in text[turns[current[-1]].close_end : turn.open_at].strip() and is_tag(gap)))
         )
         if joined:
             current.append(index)
@@ -54,15 +58,19 @@ def _chains(text: str, turns: list[Turn]) -> list[list[int]]:
 
 
 def alternate(
-    text: str, turns: list[Turn], other_before: Callable[[int, str], str | None]
+    text: str,
+    turns: list[Turn],
+    other_before: Callable[[int, str], str | None],
+    is_tag: Callable[[str], bool],
 ) -> list[str | None]:
     """Names for every turn, bare dialogue lines filled in by alternation.
 
     ``other_before(position, name)`` gives the latest person other than
-    ``name`` mentioned before ``position`` (the likely second speaker).
+    ``name`` mentioned before ``position`` (the likely second speaker);
+    ``is_tag(line)`` says whether a line between two turns is a speech tag.
     """
     names = [t.name for t in turns]
-    for chain in _chains(text, turns):
+    for chain in _chains(text, turns, is_tag):
         anchors = [i for i in chain if turns[i].explicit and turns[i].name]
         if not anchors:
             continue

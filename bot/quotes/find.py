@@ -278,7 +278,12 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
             dialogue.Turn(pos, item.span.close_end, name, item.speaker is not None, item.whole, len(item.text))
         )
     if doc is not None:
-        names = dialogue.alternate(text, turns, lambda at, not_this: _other_person(named, at, not_this, people))
+        names = dialogue.alternate(
+            text,
+            turns,
+            lambda at, not_this: _other_person(named, at, not_this, people),
+            lambda line: chinese.find_verb(line) is not None,
+        )
     else:
         names = [t.name for t in turns]
     return [Quote(f.text, n, f.span.start, f.span.end) for f, n in zip(found, names)]
