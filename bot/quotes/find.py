@@ -266,7 +266,13 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
             if kind == "name":
                 name = people.full(word)
             else:
-                name = _pronoun_referent(word, pos, named, item.zh, people)
+                # Resolve from where the pronoun stands: in "他看著田福堂，說：「"
+                # 田福堂 comes after 他 and is not a candidate.
+                at = pos
+                if not item.after:
+                    found_at = text.rfind(word, max(0, pos - 160), pos)
+                    at = found_at if found_at >= 0 else pos
+                name = _pronoun_referent(word, at, named, item.zh, people)
         elif item.para_start and history:
             name = _continuation(item, history)
         elif history and history[-1][0] == item.para:
