@@ -140,9 +140,13 @@ def _attribute(
             if nxt is not None:
                 n_start, n_end = paras.bounds(nxt)
                 line = text[n_start:n_end].strip()
-                if len(line) <= 20 and line.endswith(("。", ".")) and not re.search("[「“『]", line):
+                mark = re.search("[「“『]", line)
+                if len(line) <= 20 and line.endswith(("。", ".")) and not mark:
                     speaker = chinese.speaker_after(doc, text, n_start, n_end)
-                if speaker is None and at_start and not re.search("[「“『]", line):
+                elif mark and line[: mark.start()].endswith(("，", ",")) and mark.start() <= 20:
+                    # "“A！”\n李登云說，“B…”": one tag for both pieces.
+                    speaker = chinese.speaker_after(doc, text, n_start, n_start + mark.start())
+                if speaker is None and at_start and not mark and not line.endswith(("：", ":")):
                     # An action beat after a bare quote names its speaker:
                     # "“他小子敢！”\n金波瞪起眼睛。"
                     speaker = chinese.subject_at(doc, line)
