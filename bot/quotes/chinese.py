@@ -166,7 +166,7 @@ class ChineseText:
             lead = _LEADERS.match(clause)
             skip = lead.end() if lead else 0
             word = self._name_at(clause[skip:])
-            if word:
+            if word and self._counts[word] >= 2:
                 out.append((begin + skip, word))
         return out
 
