@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cached_property
+from functools import cache, cached_property
 
 from bot.quotes.lexicon import (
     female_chars_zh,
@@ -55,6 +55,7 @@ class ChineseText:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._valid_cache: dict[str, bool] = {}
         self.latin_full: dict[str, str] = {}
         for match in _LATIN_NAME.finditer(text):
             if " " in match.group():
@@ -104,6 +105,13 @@ class ChineseText:
         return word[0] in surnames_zh() or word[:2] in surnames_zh() or word in self._speakers
 
     def valid(self, word: str) -> bool:
+        """Whether ``word`` has the shape of a name (memoised per text)."""
+        known = self._valid_cache.get(word)
+        if known is None:
+            known = self._valid_cache[word] = self._check(word)
+        return known
+
+    def _check(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh():
             return False
         for title in titles_zh():
@@ -209,14 +217,23 @@ def _mask_not_verbs(segment: str) -> str:
 
 
 def find_verb(segment: str) -> tuple[int, int] | None:
-    """``(start, end)`` of the last speech verb in ``segment``."""
+    """``(start, end)`` of the last speech verb in ``segment`` (the longest
+    one where several start at that place)."""
     segment = _mask_not_verbs(segment)
-    best: tuple[int, int] | None = None
-    for verb in speech_verbs_zh():
-        at = segment.rfind(verb)
-        if at >= 0 and (best is None or at > best[0] or (at == best[0] and len(verb) > best[1] - best[0])):
-            best = (at, at + len(verb))
-    return best
+    by_first = _verbs_by_first_char()
+    for at in range(len(segment) - 1, -1, -1):
+        for verb in by_first.get(segment[at], ()):
+            if segment.startswith(verb, at):
+                return (at, at + len(verb))
+    return None
+
+
+@cache
+def _verbs_by_first_char() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for verb in speech_verbs_zh():  # longest first
+        table.setdefault(verb[0], []).append(verb)
+    return {k: tuple(v) for k, v in table.items()}
 
 
 def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker:

@@ -11,6 +11,7 @@ unattributed quote paragraph continue the previous speaker.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -260,6 +261,7 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
         named.extend(_outside_quotes(doc.mentions(), found))
     if any(not f.zh and f.speaker and f.speaker[0] == "pronoun" for f in found):
         named.extend(_outside_quotes(english.mentions(text), found))
+    named.sort()
     turns: list[dialogue.Turn] = []
     history: list[tuple[int, str | None]] = []  # (paragraph, speaker) of earlier quotes
     for item in found:
@@ -282,7 +284,7 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
         elif history and history[-1][0] == item.para:
             name = history[-1][1]  # a later quote in the same paragraph
         if name is not None:
-            named.append((pos, name))
+            bisect.insort(named, (pos, name))
         history.append((item.para, name))
         turns.append(
             dialogue.Turn(pos, item.span.close_end, name, item.speaker is not None, item.whole, len(item.text))
@@ -301,16 +303,22 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
 
 def _other_person(named: list[tuple[int, str]], at: int, not_this: str, people: _People) -> str | None:
     """The latest person named before ``at`` who is not ``not_this``."""
-    for _p, name in sorted((p, n) for p, n in named if p < at)[::-1]:
-        full = people.full(name)
+    for k in range(bisect.bisect_left(named, (at, "")) - 1, -1, -1):
+        full = people.full(named[k][1])
         if full != not_this:
             return full
     return None
 
 
 def _outside_quotes(mentions: list[tuple[int, str]], found: list[_Found]) -> list[tuple[int, str]]:
-    inside = [(f.span.open_at, f.span.close_end) for f in found]
-    return [(p, n) for p, n in mentions if not any(a <= p < b for a, b in inside)]
+    """Mentions not inside a quote (a name inside one is an addressee)."""
+    starts = [f.span.open_at for f in found]
+    out = []
+    for p, n in mentions:
+        k = bisect.bisect_right(starts, p) - 1
+        if k < 0 or p >= found[k].span.close_end:
+            out.append((p, n))
+    return out
 
 
 def _pronoun_referent(
@@ -320,8 +328,8 @@ def _pronoun_referent(
     gender = pronouns("zh" if zh else "en").get(pronoun.lower())
     if gender is None or gender == "p":
         return None
-    for _p, name in sorted((p, n) for p, n in named if p < pos)[::-1]:
-        full = people.full(name)
+    for k in range(bisect.bisect_left(named, (pos, "")) - 1, -1, -1):
+        full = people.full(named[k][1])
         if people.gender(full) in ("?", gender):
             return full
     if zh and people.doc is not None:
