@@ -130,7 +130,7 @@ def load_polnear(root: Path, split: str) -> dict[str, list[tuple[str, str]]]:
 
 def score_en(root: Path, split: str) -> dict[str, dict[str, float]]:
     gold_docs = load_polnear(root, split)
-    stats = {k: Counter() for k in ("keypoint", "baseline")}
+    stats: dict[str, Counter[str]] = {k: Counter() for k in ("keypoint", "baseline")}
     elapsed = 0.0
     for text_file, gold in gold_docs.items():
         text = (root / text_file).read_text(encoding="utf-8")
@@ -180,7 +180,9 @@ def _match(gold: list[tuple[str, str]], pred: list[tuple[str, str | None]], s: C
 # ---------------------------------------------------------------- Chinese
 def load_zh(root: Path, split: str) -> list[tuple[list[str], list[str]]]:
     """(21 sentences, aliases of the speaker) per instance."""
-    names = [line.split()[1:] for line in (root / "name_list.txt").read_text("utf-8").splitlines() if line.strip()]
+    names = [
+        line.split()[1:] for line in (root / "name_list.txt").read_text("utf-8").splitlines() if line.strip()
+    ]
     raw = (root / split / f"{split}_unsplit.txt").read_text("utf-8")
     out = []
     for block in re.split(r"\n\s*\n", raw.strip()):
@@ -245,7 +247,9 @@ def main() -> int:
         k, b = en["keypoint"], en["baseline"]
         tag = f"PolNeAR {split} ({int(k['docs'])} articles, {int(k['gold'])} quotes)"
         for metric, target in (("P", ""), ("R", ""), ("F1", "≥ 0.88"), ("spk", "≥ 0.93")):
-            label = {"spk": f"named-speaker accuracy (n={int(k['spk_n'])}/{int(b['spk_n'])})"}.get(metric, f"quote {metric}")
+            label = {"spk": f"named-speaker accuracy (n={int(k['spk_n'])}/{int(b['spk_n'])})"}.get(
+                metric, f"quote {metric}"
+            )
             print(f"| {tag} | {label} | {k[metric]:.3f} | {b[metric]:.3f} | {target} |")
         print(f"| {tag} | ms per article | {k['ms']:.2f} | – | ≤ 5 |")
         zh = score_zh(shared / "corpus" / "zh-speaker-id-dev", split)

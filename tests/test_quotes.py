@@ -28,8 +28,10 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ("“The harbour will change for ever.”― Helen Marsh", "Helen Marsh"),
         ('"The harbour will change for ever," Mr. Marsh of the Harbour Trust said.', "Marsh"),
         (
-            "During the meeting on Tuesday, Republican councillor Helen Marsh stood up, saying, "
-            "“The harbour will change for ever.”",
+            (
+                "During the meeting on Tuesday, Republican councillor Helen Marsh stood up, saying, "
+                "“The harbour will change for ever.”"
+            ),
             "Helen Marsh",
         ),
         (

@@ -47,7 +47,23 @@ _LEADERS = re.compile(
     r"|接著|接着|這時|这时|等到|等|當|当)"
 )
 # Prepositions that mark the following noun as an object, not the speaker.
-_OBJECT_MARKERS = ("對", "对", "向", "跟", "給", "给", "和", "與", "与", "被", "問", "问", "替", "告訴", "告诉")
+_OBJECT_MARKERS = (
+    "對",
+    "对",
+    "向",
+    "跟",
+    "給",
+    "给",
+    "和",
+    "與",
+    "与",
+    "被",
+    "問",
+    "问",
+    "替",
+    "告訴",
+    "告诉",
+)
 
 
 class ChineseText:
@@ -116,9 +132,7 @@ class ChineseText:
             return False
         for title in titles_zh():
             # "田主任" names a person; "副總裁" alone does not.
-            if word.endswith(title) and not (
-                word[: -len(title)] in surnames_zh() and word[: -len(title)]
-            ):
+            if word.endswith(title) and not (word[: -len(title)] in surnames_zh() and word[: -len(title)]):
                 return False
         return True
 

@@ -44,7 +44,14 @@ def _chains(text: str, turns: list[Turn], is_tag: Callable[[str], bool]) -> list
             current
             and turn.whole
             and turns[current[-1]].whole
-            and (not gap or (len(gap) <= _TAG_LINE and "\n" not in text[turns[current[-1]].close_end : turn.open_at].strip() and is_tag(gap)))
+            and (
+                not gap
+                or (
+                    len(gap) <= _TAG_LINE
+                    and "\n" not in text[turns[current[-1]].close_end : turn.open_at].strip()
+                    and is_tag(gap)
+                )
+            )
         )
         if joined:
             current.append(index)

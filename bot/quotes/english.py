@@ -14,8 +14,8 @@ A speaker is returned as ``("name", text)``, ``("pronoun", word)`` or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from bot.quotes.lexicon import not_names_en, pronouns, speech_verbs_en, titles_en
@@ -27,18 +27,89 @@ _LEAD = "“‘\"'([{«"
 _TRAIL = "”’\"'.,;:!?)]}»"
 # Words that may stand between a subject and its verb ("Smith also said").
 _BETWEEN = frozenset(
-    "also later then once again previously recently has had have would will "
-    "further first still just often repeatedly publicly privately simply "
-    "flatly quickly bluntly told".split()
+    [
+        "also",
+        "later",
+        "then",
+        "once",
+        "again",
+        "previously",
+        "recently",
+        "has",
+        "had",
+        "have",
+        "would",
+        "will",
+        "further",
+        "first",
+        "still",
+        "just",
+        "often",
+        "repeatedly",
+        "publicly",
+        "privately",
+        "simply",
+        "flatly",
+        "quickly",
+        "bluntly",
+        "told",
+    ]
 )
 _NAME_STOPS = frozenset(
-    "of who whose which at in on from for to and with during after before about by into over than that when if as".split()
+    [
+        "of",
+        "who",
+        "whose",
+        "which",
+        "at",
+        "in",
+        "on",
+        "from",
+        "for",
+        "to",
+        "and",
+        "with",
+        "during",
+        "after",
+        "before",
+        "about",
+        "by",
+        "into",
+        "over",
+        "than",
+        "that",
+        "when",
+        "if",
+        "as",
+    ]
 )
-_PARTICLES = frozenset("de la van von der den di da du del le bin al el st. jr. sr.".split())
+_PARTICLES = frozenset(
+    [
+        "de",
+        "la",
+        "van",
+        "von",
+        "der",
+        "den",
+        "di",
+        "da",
+        "du",
+        "del",
+        "le",
+        "bin",
+        "al",
+        "el",
+        "st.",
+        "jr.",
+        "sr.",
+    ]
+)
 _SENTENCE_END_CANDIDATE = re.compile(r"[.!?](?=\s+[“\"'A-Z])")
-_ABBREVIATIONS = frozenset("Mr. Mrs. Ms. Dr. St. Jr. Sr. vs. Co. Inc. Corp. Ltd.".split())
+_ABBREVIATIONS = frozenset(
+    ["Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "Sr.", "vs.", "Co.", "Inc.", "Corp.", "Ltd."]
+)
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
-_SUFFIXES = frozenset("Jr Jr. Sr Sr. II III IV".split())
+_SUFFIXES = frozenset(["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"])
 
 
 class _SentenceEnds:
@@ -284,7 +355,13 @@ def _leading_subject(toks: list[_Tok]) -> Speaker:
             break
         if _is_cap(tok):
             words.append(tok.core)
-        elif tok.core == "of" and words and j + 1 < len(toks) and _is_cap(toks[j + 1]) and words[-1] in titles_en():
+        elif (
+            tok.core == "of"
+            and words
+            and j + 1 < len(toks)
+            and _is_cap(toks[j + 1])
+            and words[-1] in titles_en()
+        ):
             words.append("of")  # "Secretary of State Madeleine Albright"
         elif words:
             name = _clean_run(words)
@@ -323,7 +400,9 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
     region_start = para_start
     for found in _SENTENCE_END.finditer(text, para_start, open_at):
         region_start = found.end()
-    closing = max(text.rfind(mark, region_start, open_at) + len(mark) - 1 for mark in ("”", '"', "''", "»", "’"))
+    closing = max(
+        text.rfind(mark, region_start, open_at) + len(mark) - 1 for mark in ("”", '"', "''", "»", "’")
+    )
     region_start = max(region_start, closing + 1)
     toks = _tokens(text[region_start:open_at], region_start)
     if not toks:
@@ -342,7 +421,9 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
         lead_in = len(toks) - len(run) - 1
         # "Smith: “", "More from Smith: “", "pollster Daron Shaw: “".
         if name and (
-            len(toks) <= 6 or " " in name or (lead_in >= 0 and toks[lead_in].core.lower() in ("from", "by", "-", "—", "–"))
+            len(toks) <= 6
+            or " " in name
+            or (lead_in >= 0 and toks[lead_in].core.lower() in ("from", "by", "-", "—", "–"))
         ):
             return ("name", name)
     return _according_to(toks)

@@ -22,7 +22,9 @@ from bot.quotes.marks import Span, find_spans
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ZH_PUNCT = re.compile(r"[，。！？；…,!?;]")
-_TITLE_MINOR = frozenset("of the and a an in on for to with at by from or".split())
+_TITLE_MINOR = frozenset(
+    ["of", "the", "and", "a", "an", "in", "on", "for", "to", "with", "at", "by", "from", "or"]
+)
 _MIN_WORDS = 4
 _MIN_HAN = 4
 
@@ -196,7 +198,9 @@ def _join_split(text: str, found: list[_Found]) -> list[_Found]:
             # The gap is the attribution sentence itself ("A," she said, "B.").
             short = len(gap.split()) <= 30 if not item.zh else len(gap) <= 24
             adjacent = not gap.strip() and prev.speaker is not None and item.speaker in (None, prev.speaker)
-            split = adjacent or (prev.after and prev.speaker is not None and item.speaker in (None, prev.speaker))
+            split = adjacent or (
+                prev.after and prev.speaker is not None and item.speaker in (None, prev.speaker)
+            )
             if short and split:
                 joiner = "" if item.zh else " "
                 merged = Span(
@@ -287,7 +291,9 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
             bisect.insort(named, (pos, name))
         history.append((item.para, name))
         turns.append(
-            dialogue.Turn(pos, item.span.close_end, name, item.speaker is not None, item.whole, len(item.text))
+            dialogue.Turn(
+                pos, item.span.close_end, name, item.speaker is not None, item.whole, len(item.text)
+            )
         )
     if doc is not None:
         names = dialogue.alternate(
