@@ -36,7 +36,7 @@ _CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?」』”\n]")
 _SENTENCE_BREAK = re.compile(r"[。！？!?]")
 # Characters a name never contains (function words, pronouns, numerals).
 _STOP_CHARS = frozenset(
-    "的了是在不这這那一个個们們他她我你它有和就也都说說着著把被从從对對到向与與跟给給让讓很又还還便"
+    "的了是在不这這那一个個们們他她我你它和就也都说說着著把被从從对對到向与與跟给給让讓很又还還便用吃喝"
     "却卻已要会會能可没沒上下里裡中来來去过過地得之而且此其所为為时時当當自己么麼吗嗎呢吧啊些样樣"
     "什怎谁誰哪每各该該两兩几幾十百千万萬日号號点點这第以於于如若但并並或及再更最太多"
     "笑问問道答叫喊想看听聽见見走跑坐站拿做突忽刻"
@@ -146,7 +146,12 @@ class ChineseText:
         three, two = segment[:3], segment[:2]
         if len(three) == 3 and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
-            if self._counts[three] >= 2 or (surname_led and self._counts[two] <= self._counts[three]):
+            # After a full name comes a function word ("金俊山也說"), which
+            # tells 金俊山 from 金俊 where the family shares 金俊-.
+            closed = len(segment) > 3 and segment[3] in _STOP_CHARS
+            if self._counts[three] >= 2 or (
+                surname_led and (closed or self._counts[two] <= self._counts[three])
+            ):
                 return three
         if re.fullmatch(f"[{_HAN}]{{2}}", two) and self.valid(two):
             return two
