@@ -60,7 +60,7 @@ def prepare(items: list[Item], language: str, n: int) -> list[Case]:
         texts, eligible = prepare_units(item.body)
         if not texts:
             continue
-        rows, vectors = features(texts, language, item.title)
+        rows, vectors = features(texts, language, item.title, eligible)
         cases.append(
             Case(
                 rows, [length_units(t) for t in texts], vectors, eligible,

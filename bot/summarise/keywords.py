@@ -1,15 +1,139 @@
-"""Keywords: the most frequent content terms, longest form first."""
+"""Keywords: names and short noun phrases that recur, in English and Chinese.
+
+Candidates are runs of one to three content words between stopwords and
+punctuation (the RAKE idea) in space-separated text, and repeated two- to
+four-character runs in Chinese, plus Latin-script names inside Chinese. A
+candidate scores by how often it occurs, more for phrases, names and title
+words; a shorter candidate that mostly occurs inside a longer one is dropped
+("Warner" under "Time Warner", "模型" under "语言模型").
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 
-from bot.summarise.terms import terms
+from bot.summarise.lexicon import word_list
+from bot.summarise.terms import stem, stopwords
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+# Words, keeping inner hyphens, dots and digits ("GPT-4", "U.S."), and the
+# punctuation that ends a phrase.
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&.-]*[A-Za-z0-9]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
+_MAX_WORDS = 3
+MIN_KEYWORDS, MAX_KEYWORDS = 5, 8
 
 
-def extract_keywords(text: str, language: str, *, title: str | None = None, limit: int = 6) -> list[str]:
-    """Up to ``limit`` keywords of ``text``."""
-    counts = Counter(terms(text, language))
-    for term in terms(title or "", language):
-        counts[term] += 2
-    return [term for term, count in counts.most_common(limit) if count > 1]
+def extract_keywords(text: str, language: str, *, title: str | None = None, limit: int = MAX_KEYWORDS) -> list[str]:
+    """Up to ``limit`` keywords of ``text``, best first (at least 5 when there are that many)."""
+    scored: dict[str, float] = {}
+    surface: dict[str, str] = {}
+    for key, shown, score in _latin_candidates(text, title, language):
+        scored[key], surface[key] = score, shown
+    if language == "zh" or _HAN_RUN.search(text):
+        for key, score in _han_candidates(text, title):
+            scored[key], surface[key] = score, key
+    ranked = sorted(scored, key=lambda k: (-scored[k], k))
+    chosen: list[str] = []
+    for key in ranked:
+        if len(chosen) >= limit:
+            break
+        if scored[key] < 1.5 and len(chosen) >= MIN_KEYWORDS:
+            break  # a word seen once is not a keyword unless we are short of five
+        if any(key in other or other in key for other in chosen):
+            continue
+        chosen.append(key)
+    return [surface[key] for key in chosen]
+
+
+def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple[str, str, float]]:
+    """(key, surface form, score) for word n-grams of space-separated text."""
+    stop = stopwords("en") | stopwords(language)
+    counts: Counter[tuple[str, ...]] = Counter()
+    forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    capitalised: Counter[tuple[str, ...]] = Counter()
+    for run in _content_runs(text, stop):
+        for size in range(1, _MAX_WORDS + 1):
+            for start in range(len(run) - size + 1):
+                words = run[start : start + size]
+                key = tuple(stem(w.lower()) for w in words)
+                counts[key] += 1
+                forms[key][" ".join(words)] += 1
+                if all(w[:1].isupper() or w[:1].isdigit() for w in words):
+                    capitalised[key] += 1
+    title_keys = {stem(w.lower()) for run in _content_runs(title or "", stop) for w in run}
+    longest = _longest_extension(counts)
+    results = []
+    for key, count in counts.items():
+        if all(part.isdigit() for part in key) or (len(key) == 1 and len(key[0]) < 3):
+            continue
+        if longest.get(key, 0) >= 0.6 * count:
+            continue  # mostly part of a longer phrase
+        shown = forms[key].most_common(1)[0][0]
+        if len(key) > 1 and (any(c.isdigit() for c in shown) or shown.endswith("ed")):
+            continue  # "sales rose 8%", "profits jumped": a clause, not a phrase
+        score = count * (1.0 + 0.6 * (len(key) - 1))
+        if count < 2:
+            score *= 0.3  # seen once: only to make up the minimum
+        if capitalised[key] >= 0.6 * count:
+            score *= 1.6  # a name
+        elif len(key) == 1:
+            score *= 0.6  # a single common word says least
+        if set(key) & title_keys:
+            score += 1.5
+        results.append((" ".join(key), shown, score))
+    return results
+
+
+def _content_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
+    """Runs of consecutive content words, broken at stopwords and punctuation."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for token in _TOKEN.findall(_HAN_RUN.sub(" | ", text)):
+        word = token.strip(".'’")
+        if not word or not word[0].isalnum() or word.lower() in stop or len(current) >= 6:
+            if current:
+                runs.append(current)
+            current = []
+            if word and word[0].isalnum() and word.lower() not in stop:
+                current = [word]
+            continue
+        current.append(word)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _longest_extension(counts: Counter) -> dict:
+    """For each n-gram, the highest count of an (n+1)-gram that starts or ends with it."""
+    best: dict = {}
+    for gram, count in counts.items():
+        if len(gram) < 2:
+            continue
+        for part in (gram[1:], gram[:-1]):
+            if count > best.get(part, 0):
+                best[part] = count
+    return best
+
+
+def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
+    """(n-gram, score) for repeated 2-4 character runs of Chinese text."""
+    edges = word_list("keyword-edges-zh")
+    counts: Counter[str] = Counter()
+    for run in _HAN_RUN.findall(text):
+        for size in (2, 3, 4):
+            for start in range(len(run) - size + 1):
+                gram = run[start : start + size]
+                if gram[0] not in edges and gram[-1] not in edges:
+                    counts[gram] += 1
+    stop = stopwords("zh")
+    longest = _longest_extension(counts)
+    results = []
+    for gram, count in counts.items():
+        if count < 2 or gram in stop or longest.get(gram, 0) >= 0.7 * count:
+            continue  # rare, a function word, or mostly inside one longer gram
+        score = count * (1.0 + 0.3 * (len(gram) - 2))
+        if title and gram in title:
+            score += 1.5
+        results.append((gram, score))
+    return results

@@ -26,6 +26,7 @@ FEATURES = ("centroid", "coverage", "long", "window", "overlap", "pagerank", "le
 # Neighbours on each side that the windowed degree looks at: bounded, so the
 # graph never grows quadratically with the text.
 WINDOW = 10
+_MAX_PAIRS = 20_000
 # Centrality divides by |terms| ** this: below the cosine's 0.5, so sentences
 # that say more are mildly preferred (ROUGE F1 against news summaries rewards them).
 CENTROID_EXPONENT = 0.15
@@ -84,16 +85,18 @@ def tfidf_vectors(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """Dot product of two unit vectors, iterating over the shorter one."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    """Dot product of two unit vectors over their shared terms."""
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def features(
-    texts: Sequence[str], language: str, title: str | None = None
+    texts: Sequence[str], language: str, title: str | None = None, eligible: Sequence[bool] | None = None
 ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
-    """(feature values of each sentence, each roughly in [0, 1]; TF-IDF vectors)."""
+    """(feature values of each sentence, each roughly in [0, 1]; TF-IDF vectors).
+
+    Position counts only ``eligible`` sentences, so the lead is the first real
+    sentence, not a menu or headline above it.
+    """
     bags = [Counter(terms(t, language)) for t in texts]
     vectors = tfidf_vectors(bags)
     # The document's term counts: the centroid each sentence is compared with.
@@ -113,7 +116,14 @@ def features(
     ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
     count = len(texts)
     rows = []
-    ranks = _pagerank(bags)
+    span = neighbourhood(count)
+    window_sums, links = _graph(bags, vectors, span)
+    ranks = _pagerank(links)
+    allowed = eligible if eligible is not None else [True] * count
+    places, seen = [], 0
+    for ok in allowed:
+        places.append(seen)
+        seen += 1 if ok else 0
     for index, (text, vector) in enumerate(zip(texts, vectors)):
         # Centrality: the sentence's distinct terms against the counts of the
         # rest of the document (itself left out, or long sentences win by
@@ -122,20 +132,17 @@ def features(
         bag = bags[index]
         dot = sum(counts[t] - c for t, c in bag.items())
         rest = math.sqrt(max(1.0, total_square - sum(counts[t] ** 2 - (counts[t] - c) ** 2 for t, c in bag.items())))
-        low, high = max(0, index - WINDOW), min(count, index + WINDOW + 1)
-        window = sum(cosine(vector, vectors[j]) for j in range(low, high) if j != index)
-        overlap = sum(_overlap(bag, bags[j]) for j in range(low, high) if j != index)
         units = length_units(text)
         rows.append(
             {
                 "centroid": dot / (len(bag) ** CENTROID_EXPONENT * rest) if bag else 0.0,
                 "coverage": covers[index] / top_cover,
                 "long": min(1.0, units / 60.0),
-                "window": window / (2 * WINDOW),
-                "overlap": overlap,
+                "window": window_sums[index] / (2 * span),
+                "overlap": sum(w for _, w in links[index]),
                 "pagerank": ranks[index],
-                "lead": 1.0 if index == 0 else 0.0,
-                "position": 1.0 / math.sqrt(index + 1),
+                "lead": 1.0 if places[index] == 0 and allowed[index] else 0.0,
+                "position": 1.0 / math.sqrt(places[index] + 1),
                 "title": len(title_terms & vector.keys()) / len(title_terms) if title_terms else 0.0,
                 "length": length_score(units, ideal),
                 "cue": 1.0 if _has_cue(text, cues) else 0.0,
@@ -150,35 +157,51 @@ def features(
     return rows, vectors
 
 
-def _pagerank(bags: Sequence[Counter[str]], damping: float = 0.85, rounds: int = 20) -> list[float]:
-    """PageRank over the TextRank overlap graph, each sentence linked only to
-    its neighbours within ``WINDOW``: O(n * WINDOW) per round, never O(n²)."""
+def neighbourhood(count: int) -> int:
+    """Neighbours on each side a sentence is compared with.
+
+    ``WINDOW`` for articles; for very long texts it shrinks so the pairs
+    compared stay near ``_MAX_PAIRS`` — the global centroid still sees all.
+    """
+    return max(2, min(WINDOW, _MAX_PAIRS // max(1, count)))
+
+
+def _graph(
+    bags: Sequence[Counter[str]], vectors: Sequence[dict[str, float]], span: int
+) -> tuple[list[float], list[list[tuple[int, float]]]]:
+    """(sum of cosines to neighbours, TextRank overlap links) within ``span``."""
     count = len(bags)
+    sums = [0.0] * count
     links: list[list[tuple[int, float]]] = [[] for _ in range(count)]
+    logs = [math.log(len(bag)) if len(bag) > 1 else 0.0 for bag in bags]
     for i in range(count):
-        for j in range(i + 1, min(count, i + WINDOW + 1)):
-            weight = _overlap(bags[i], bags[j])
-            if weight > 0:
+        vector = vectors[i]
+        for j in range(i + 1, min(count, i + span + 1)):
+            shared = vector.keys() & vectors[j].keys()
+            if not shared:
+                continue
+            other = vectors[j]
+            similarity = sum(vector[t] * other[t] for t in shared)
+            sums[i] += similarity
+            sums[j] += similarity
+            if logs[i] and logs[j]:
+                # TextRank's similarity: shared terms over the log lengths,
+                # which (unlike the cosine) grows with how much both say.
+                weight = len(shared) / (logs[i] + logs[j])
                 links[i].append((j, weight))
                 links[j].append((i, weight))
+    return sums, links
+
+
+def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.85, rounds: int = 15) -> list[float]:
+    """PageRank over the (bounded) overlap graph: O(edges) per round, never O(n²)."""
+    count = len(links)
     totals = [sum(w for _, w in edges) or 1.0 for edges in links]
     rank = [1.0] * count
     for _ in range(rounds):
-        rank = [
-            (1 - damping) + damping * sum(rank[j] * w / totals[j] for j, w in links[i])
-            for i in range(count)
-        ]
+        share = [r / t for r, t in zip(rank, totals)]
+        rank = [(1 - damping) + damping * sum(share[j] * w for j, w in edges) for edges in links]
     return rank
-
-
-def _overlap(a: Counter[str], b: Counter[str]) -> float:
-    """Shared terms over the log lengths: the sentence similarity of TextRank,
-    which (unlike the cosine) grows with how much two sentences say."""
-    if len(a) < 2 or len(b) < 2:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(1 for t in a if t in b) / (math.log(len(a)) + math.log(len(b)))
 
 
 def _has_cue(text: str, cues: tuple[str, ...]) -> bool:
@@ -238,7 +261,7 @@ def rank_points(
     if not texts or count <= 0:
         return []
     settings = weights()
-    rows, vectors = features(texts, language, title)
-    scores = score_rows(rows, language_weights(language))
     allowed = list(eligible) if eligible is not None else [True] * len(texts)
+    rows, vectors = features(texts, language, title, allowed)
+    scores = score_rows(rows, language_weights(language))
     return choose(scores, vectors, count, allowed, float(settings["max_similarity"]))  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ _ZH_END = "。！？；…"
 # Pairs that protect their content from being split (Chinese rules): a
 # sentence never ends inside 《…》 or inside a quotation.
 _PAIRS = {"「": "」", "『": "』", "《": "》", "“": "”", "（": "）"}
+_OPENER = re.compile("[" + "".join(_PAIRS) + "]")
 _MAX_PROTECTED = 600  # longer "quotes" are broken marks, not quotations
 # Possessive closers: `."` before a lowercase word must not backtrack and
 # treat the closing quote as the next sentence's opening one.
@@ -94,10 +95,9 @@ def _split_line(line: str) -> list[tuple[int, int]]:
 def _protected_spans(line: str) -> list[tuple[int, int]]:
     """(opener index, closer index) of balanced 《…》 and quotes holding Chinese."""
     spans = []
-    for index, char in enumerate(line):
-        closer = _PAIRS.get(char)
-        if closer is None:
-            continue
+    for found in _OPENER.finditer(line):
+        index, char = found.start(), found.group(0)
+        closer = _PAIRS[char]
         depth = 0
         for end in range(index + 1, min(len(line), index + _MAX_PROTECTED)):
             if line[end] == char:
@@ -117,7 +117,7 @@ def _chinese_cuts(line: str) -> list[int]:
     for match in _ZH_CUT.finditer(line):
         end = match.end()
         closed_quote = match.group(0)[-1] in _QUOTE_CLOSERS
-        if closed_quote and _attribution_follows_zh(line[end:]):
+        if closed_quote and _attribution_follows_zh(line[end : end + 40]):
             continue  # “这是对的。”他说。 is one sentence
         cuts.append(end)
     return cuts
@@ -132,8 +132,9 @@ def _english_cuts(line: str) -> list[int]:
     cuts = []
     for match in _EN_END.finditer(line):
         marks = match.group(0)
-        after = line[match.end() :]
-        if marks[0] == "." and not _full_stop_ends(line[: match.start()], after):
+        # Bounded look-behind and look-ahead: a huge single-line text stays linear.
+        after = line[match.end() : match.end() + 80]
+        if marks[0] == "." and not _full_stop_ends(line[max(0, match.start() - 40) : match.start()], after):
             continue
         if marks[0] in "?!" and marks[-1] in _QUOTE_CLOSERS and _attribution_follows_en(after):
             continue  # "Is it over?" Smith asked.
