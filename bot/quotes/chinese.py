@@ -98,8 +98,10 @@ class ChineseText:
                 lead = _LEADERS.match(clause)
                 skip = lead.end() if lead else 0
                 name = self._name_at(clause[skip:])
-                # The verb must follow closely ("少平對妹妹說"), not end a long clause.
-                if name and verb[0] - skip - len(name) <= 6:
+                # The verb must follow closely ("少平對妹妹說"), not end a long
+                # clause, and not an adverbial one ("痛心地說", "用平和的語氣說").
+                between = clause[skip + len(name) if name else 0 : verb[0]]
+                if name and len(between) <= 6 and not re.search("[地的得]", between):
                     found.add(name)
             else:
                 name = self._name_at(clause)
