@@ -165,7 +165,7 @@ def test_chinese_colon_paragraph_introduces_the_next_quote_paragraphs() -> None:
 
 def test_fiction_dialogue_lines_alternate_between_two_people() -> None:
     text = (
-        "秋菊把信放在桌上。\n"
+        "秋菊把信放在桌上，建軍走了過來。\n"
         "建軍看了她一眼，問：\n"
         "“誰寄來的？”\n"
         "“城裡的表姐。”\n"
@@ -188,8 +188,10 @@ def test_chinese_unclosed_mark_stops_at_paragraph_end() -> None:
 
 
 def test_fiction_dialogue_names_without_a_name_list() -> None:
+    # Given names without a family name are recognised from repetition and
+    # from standing before a speech verb.
     text = (
-        "秋菊提著籃子走進院子。\n"
+        "秋菊提著籃子走進院子，建軍正坐在門口。\n"
         "秋菊看見他在門口，就問：\n"
         "“你今天怎麼回來得這麼早？”\n"
         "“活幹完了。”\n"

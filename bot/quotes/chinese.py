@@ -117,7 +117,9 @@ class ChineseText:
                 name = self._name_at(sentence[lead.end() if lead else 0 :])
                 if name:
                     found.add(name)
-        return frozenset(found)
+        # A word seen once is as likely a verb or noun (思謀了好一陣，才說) as a
+        # name, unless it starts with a family name.
+        return frozenset(n for n in found if self._counts[n] >= 2 or n[0] in surnames_zh())
 
     def _person(self, word: str) -> bool:
         return word[0] in surnames_zh() or word[:2] in surnames_zh() or word in self._speakers
