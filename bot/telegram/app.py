@@ -14,7 +14,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -31,7 +30,7 @@ from bot.fetch import Fetcher
 from bot.storage import SQLiteStorage, Storage
 from bot.telegram import handlers
 from bot.telegram.deps import Deps
-from bot.telegram.limits import RequestLimits
+from bot.telegram.limits import MessageRateLimiter, RequestLimits
 from bot.telegram.logsafe import configure_logging
 from bot.telegram.service import Summaries
 from bot.telegram.settings_ui import settings_button, settings_command
@@ -63,7 +62,7 @@ def build_application(settings: Settings, storage: Storage | None = None) -> App
         .base_url(settings.bot_api_url)
         .base_file_url(file_url_for(settings))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.api_rate_per_second, max_retries=3))
+        .rate_limiter(MessageRateLimiter(overall_max_rate=settings.api_rate_per_second, max_retries=3))
         .concurrent_updates(True)
         .post_init(_open_resources)
         .post_shutdown(_close_resources)

@@ -11,9 +11,12 @@ bot's webhook with the secret-token header once ``setWebhook`` was called.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
+import socket
+import struct
 import threading
 import time
 import urllib.request
@@ -71,7 +74,12 @@ class FakeTelegram:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.webhook: tuple[str, str | None] | None = None
         self.injected: list[tuple[float, dict[str, Any]]] = []  # (when, update) for transcripts
-        self.failures: dict[str, list[int]] = {}
+        self.failures: dict[str, list[int]] = {}  # method → retry_after values to answer with first
+        # method → transport faults to suffer first, without handling the call:
+        # "500" (an internal error), "reset" (connection reset, no answer),
+        # "truncate" (answer cut off mid-body), "hang" (no answer until the client gives up)
+        self.faults: dict[str, list[str]] = {}
+        self.fault_log: list[tuple[str, str]] = []
         self.blocked: set[int] = set()  # chats where sendMessage answers 403 (user blocked the bot)  # method → retry_after values to answer with first
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -299,9 +307,32 @@ class FakeTelegram:
                 if match is None or match.group(1) != fake.token:
                     self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                     return
+                fault = fake._take_fault(match.group(2))
+                if fault is not None:
+                    self._suffer(fault)
+                    return
                 params = _parse_params(raw, self.headers.get("Content-Type", ""))
                 status, body = fake._dispatch(match.group(2), params)
                 self._json(status, body)
+
+            def _suffer(self, fault: str) -> None:
+                if fault == "500":
+                    self._json(500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+                    return
+                if fault == "truncate":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "4096")
+                    self.end_headers()
+                    self.wfile.write(b'{"ok": true, "res')
+                    self.wfile.flush()
+                elif fault == "hang":
+                    time.sleep(fake.hang_seconds)
+                # "reset", and the end of the others: drop the connection with an RST.
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
 
             def _json(self, status: int, body: dict[str, Any]) -> None:
                 self._reply(status, json.dumps(body).encode(), "application/json")
@@ -314,6 +345,17 @@ class FakeTelegram:
                 self.wfile.write(data)
 
         return Handler
+
+    hang_seconds = 8.0  # longer than python-telegram-bot's 5 s read timeout
+
+    def _take_fault(self, method: str) -> str | None:
+        with self._lock:
+            pending = self.faults.get(method)
+            if not pending:
+                return None
+            fault = pending.pop(0)
+            self.fault_log.append((method, fault))
+            return fault
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         retry = self.failures.get(method)

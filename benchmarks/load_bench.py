@@ -1,0 +1,267 @@
+"""Load benchmark: the real bot, polling, under a burst of simulated users.
+
+The bot runs as ``python -m bot run`` with its default configuration, against
+the fake Bot API server (tests/support/fake_telegram.py) and a local article
+server that serves the pages of ``web-zyte-aeb`` and ``web-zh-cwced``.
+Simulated users send links and pasted text in private chats and ``/summary``
+in groups at a fixed rate. Printed: sustained summaries per second on cache
+misses and on cache hits, latency from update to answer (p50/p95/p99), peak
+RSS and CPU of the bot's process tree, and whether every update was answered
+exactly once.
+
+    python benchmarks/load_bench.py [--rate 30] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.fake_telegram import FakeTelegram  # noqa: E402
+from tests.support.pages import Page, serving  # noqa: E402
+
+PLACEHOLDERS = {"Reading…", "正在阅读…"}
+
+
+def shared_folder() -> Path:
+    named = os.environ.get("KEYPOINT_SHARED")
+    path = Path(named) if named else ROOT.parent / "shared"
+    if not path.is_dir():
+        raise SystemExit(f"shared data not found at {path} (set KEYPOINT_SHARED)")
+    return path
+
+
+def load_pages(shared: Path) -> list[Page]:
+    pages = []
+    for path in sorted((shared / "corpus" / "web-zyte-aeb" / "html").iterdir()):
+        body = path.read_bytes()
+        if path.suffix == ".gz":
+            body = gzip.decompress(body)
+        pages.append(Page(body, "text/html; charset=utf-8"))
+    for path in sorted((shared / "corpus" / "web-zh-cwced" / "original").iterdir()):
+        pages.append(Page(path.read_bytes(), "text/html"))  # no charset: the bot must find it
+    return pages
+
+
+def pasted_texts(shared: Path, count: int) -> list[str]:
+    folder = shared / "corpus" / "bbc-news-dev" / "articles" / "business"
+    return [p.read_text("utf-8", "replace") for p in sorted(folder.iterdir())[:count]]
+
+
+@dataclass
+class Sent:
+    """One simulated request: when it was injected, and where to look for its answer."""
+
+    chat_id: int
+    message_id: int
+    at: float
+    kind: str
+
+
+@dataclass
+class Tree:
+    """Peak RSS and CPU time of a process and its children, sampled from /proc."""
+
+    pid: int
+    peak_rss: int = 0
+    peak_main_rss: int = 0
+    samples: list[tuple[float, float]] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def pids(self) -> list[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        found = [self.pid]
+        try:
+            found += [int(p) for p in children.read_text().split()]
+        except OSError:
+            pass
+        return found
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, IndexError):
+                pass
+        return total
+
+    def rss(self) -> tuple[int, int]:
+        total = main = 0
+        for pid in self.pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        kb = int(line.split()[1]) * 1024
+                        total += kb
+                        main = kb if pid == self.pid else main
+            except OSError:
+                pass
+        return total, main
+
+    def watch(self) -> None:
+        while not self.stop.is_set():
+            total, main = self.rss()
+            self.peak_rss = max(self.peak_rss, total)
+            self.peak_main_rss = max(self.peak_main_rss, main)
+            self.samples.append((time.monotonic(), self.cpu_seconds()))
+            time.sleep(0.1)
+
+
+def answers(fake: FakeTelegram, sent: list[Sent]) -> tuple[dict[int, float], dict[int, int]]:
+    """(chat id → time of its answer, chat id → messages the bot started there).
+
+    Every simulated request comes from a chat of its own, so the chat tells
+    which request an answer belongs to. A summary that needed a second message
+    (over 4096 characters) would count twice; none of these pages needs one.
+    """
+    chats = {s.chat_id for s in sent}
+    started: dict[int, int] = {}
+    answered: dict[int, float] = {}
+    placeholders: set[tuple[int, int]] = set()
+    for call in list(fake.calls):
+        if not call.ok or call.method not in ("sendMessage", "editMessageText"):
+            continue
+        chat = int(call.params["chat_id"])
+        if chat not in chats:
+            continue
+        if call.method == "sendMessage":
+            started[chat] = started.get(chat, 0) + 1
+            if call.params.get("text") in PLACEHOLDERS:
+                placeholders.add((chat, int(call.result["message_id"])))
+                continue
+            answered.setdefault(chat, call.at)
+        elif (chat, int(call.params["message_id"])) in placeholders:
+            answered.setdefault(chat, call.at)
+    return answered, started
+
+
+def run_phase(fake: FakeTelegram, requests: list[tuple[str, int, str]], rate: float, timeout: float) -> dict:
+    """Inject ``requests`` (kind, chat id, text) at ``rate`` per second; wait for answers."""
+    sent: list[Sent] = []
+    started = time.monotonic()
+    for index, (kind, chat_id, text) in enumerate(requests):
+        due = started + index / rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        user = fake.user(chat_id if chat_id > 0 else 900_000 + index, f"U{index}")
+        chat = fake.private_chat(user) if chat_id > 0 else fake.group(chat_id, "Load")
+        message = fake.send(fake.message(chat, user, text))
+        sent.append(Sent(chat["id"], message["message_id"], time.monotonic(), kind))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answered, _ = answers(fake, sent)
+        if len(answered) >= len(sent):
+            break
+        time.sleep(0.2)
+    time.sleep(1.0)  # anything answered twice would show up now
+    answered, replies = answers(fake, sent)
+    latencies = sorted(answered[s.chat_id] - s.at for s in sent if s.chat_id in answered)
+    finished = max(answered.values()) if answered else time.monotonic()
+    return {
+        "requests": len(sent),
+        "answered": len(answered),
+        "exactly_once": sum(1 for s in sent if replies.get(s.chat_id) == 1),
+        "throughput": len(answered) / max(1e-9, finished - started),
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=30.0, help="updates per second")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
+    args = parser.parse_args()
+    shared = shared_folder()
+    pages = load_pages(shared)
+    texts = pasted_texts(shared, 200)
+    count = int(args.rate * args.seconds)
+    random.seed(7)
+    fake = FakeTelegram()
+    fake.start()
+    with serving() as server, tempfile.TemporaryDirectory() as tmp:
+        for index, page in enumerate(pages):
+            server.pages[f"/a/{index}"] = page
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "KEYPOINT_BOT_API_URL": fake.api_url,
+            "KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1",
+            "KEYPOINT_DB_PATH": str(Path(tmp) / "load.sqlite3"),
+            "KEYPOINT_LOG_LEVEL": "WARNING",
+        }
+        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "bot.log", "w"))
+        tree = Tree(process.pid)
+        watcher = threading.Thread(target=tree.watch, daemon=True)
+        watcher.start()
+        try:
+            fake.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=60)
+            idle_rss, _ = tree.rss()
+            misses: list[tuple[str, int, str]] = []
+            for index in range(count):
+                roll = random.random()
+                url = server.url(f"/a/{index % len(pages)}?v={index}")  # a new cache key each time
+                if roll < 0.8:
+                    misses.append(("private link", 10_000 + index, f"look: {url}"))
+                elif roll < 0.9:
+                    misses.append(("pasted text", 10_000 + index, f"{texts[index % len(texts)]}\n\n#{index}"))
+                else:
+                    misses.append(("group /summary", -1_000_000 - index, f"/summary {url}"))
+            cpu_before = tree.cpu_seconds()
+            wall_before = time.monotonic()
+            miss = run_phase(fake, misses, args.rate, timeout=120)
+            miss["cpu"] = (tree.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
+            hits = [(kind, chat + 5_000_000 if chat > 0 else chat - 5_000_000, text) for kind, chat, text in misses]
+            fake.calls.clear()
+            cpu_before = tree.cpu_seconds()
+            wall_before = time.monotonic()
+            hit = run_phase(fake, hits, args.rate * 2, timeout=120)
+            hit["cpu"] = (tree.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
+        finally:
+            tree.stop.set()
+            process.terminate()
+            process.wait(timeout=30)
+            fake.stop()
+        errors = [line for line in (Path(tmp) / "bot.log").read_text().splitlines() if "ERROR" in line]
+    print(f"bot: default settings, {os.cpu_count()} cores; {len(pages)} pages; offered rate {args.rate:.0f}/s "
+          f"(misses) and {args.rate * 2:.0f}/s (hits), {count} updates each")
+    print(f"{'phase':<8}{'answered':>10}{'once':>7}{'per s':>8}{'p50 s':>8}{'p95 s':>8}{'p99 s':>8}{'CPU':>7}")
+    for name, row in (("misses", miss), ("hits", hit)):
+        print(f"{name:<8}{row['answered']:>6}/{row['requests']:<4}{row['exactly_once']:>6}{row['throughput']:>8.1f}"
+              f"{row['p50']:>8.2f}{row['p95']:>8.2f}{row['p99']:>8.2f}{row['cpu'] * 100:>6.0f}%")
+    print(f"peak RSS: {tree.peak_rss / 2**20:.0f} MB for the bot and its workers "
+          f"(main process {tree.peak_main_rss / 2**20:.0f} MB; idle {idle_rss / 2**20:.0f} MB)")
+    print(f"error lines in the bot's log: {len(errors)}")
+    for line in errors[:5]:
+        print("  ", line[:200])
+
+
+if __name__ == "__main__":
+    main()
