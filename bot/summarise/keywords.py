@@ -2,7 +2,7 @@
 
 Candidates are runs of one to three content words between stopwords and
 punctuation (the RAKE idea) in space-separated text, and repeated two- to
-four-character runs in Chinese, plus Latin-script names inside Chinese. A
+six-character runs in Chinese, plus Latin-script names inside Chinese. A
 candidate scores by how often it occurs, more for phrases, names and title
 words; a shorter candidate that mostly occurs inside a longer one is dropped
 ("Warner" under "Time Warner", "模型" under "语言模型").
@@ -21,6 +21,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # punctuation that ends a phrase.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&.-]*[A-Za-z0-9]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
 _MAX_WORDS = 3
+_MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters
 MIN_KEYWORDS, MAX_KEYWORDS = 5, 8
 
 
@@ -67,20 +68,23 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
     for key, count in counts.items():
         if all(part.isdigit() for part in key) or (len(key) == 1 and len(key[0]) < 3):
             continue
-        if longest.get(key, 0) >= 0.6 * count:
-            continue  # mostly part of a longer phrase
+        name = capitalised[key] >= 0.6 * count
+        # Mostly part of a longer phrase: dropped — but a name outlives a
+        # phrase that only adds a word to it ("Port Wenlow" in "Port Wenlow council").
+        if longest.get(key, 0) >= (0.9 if name else 0.6) * count:
+            continue
         shown = forms[key].most_common(1)[0][0]
         if len(key) > 1 and (any(c.isdigit() for c in shown) or shown.endswith("ed")):
             continue  # "sales rose 8%", "profits jumped": a clause, not a phrase
         score = count * (1.0 + 0.6 * (len(key) - 1))
         if count < 2:
             score *= 0.3  # seen once: only to make up the minimum
-        if capitalised[key] >= 0.6 * count:
-            score *= 1.6  # a name
+        if name:
+            score *= 1.6
         elif len(key) == 1:
             score *= 0.6  # a single common word says least
         if set(key) & title_keys:
-            score += 1.5
+            score *= 1.5
         results.append((" ".join(key), shown, score))
     return results
 
@@ -117,11 +121,12 @@ def _longest_extension(counts: Counter) -> dict:
 
 
 def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
-    """(n-gram, score) for repeated 2-4 character runs of Chinese text."""
+    """(n-gram, score) for repeated 2-6 character runs of Chinese text."""
     edges = word_list("keyword-edges-zh")
+    breaks = re.compile("[" + "".join(sorted(word_list("keyword-breaks-zh"))) + "]")
     counts: Counter[str] = Counter()
-    for run in _HAN_RUN.findall(text):
-        for size in (2, 3, 4):
+    for run in (part for whole in _HAN_RUN.findall(text) for part in breaks.split(whole)):
+        for size in range(2, _MAX_HAN + 1):
             for start in range(len(run) - size + 1):
                 gram = run[start : start + size]
                 if gram[0] not in edges and gram[-1] not in edges:
@@ -134,6 +139,6 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
             continue  # rare, a function word, or mostly inside one longer gram
         score = count * (1.0 + 0.3 * (len(gram) - 2))
         if title and gram in title:
-            score += 1.5
+            score *= 1.5
         results.append((gram, score))
     return results

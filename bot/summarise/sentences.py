@@ -41,7 +41,9 @@ _MAX_PROTECTED = 600  # longer "quotes" are broken marks, not quotations
 _EN_END = re.compile(rf"[.!?…]++[{re.escape(_CLOSERS)}]*+(?=\s+[\"'“‘(\[A-Z0-9{_HAN}]|[{_HAN}])")
 _ZH_CUT = re.compile(rf"(?:[{_ZH_END}]+|(?<=[{_HAN}])[.!?;](?![0-9]))[{re.escape(_CLOSERS)}]*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]」”’'\"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# The word before a full stop, only if it stands alone ("Mr", "U.S"), not the
+# tail of a URL or formula ("a.b?c=d").
+_TOKEN_BEFORE = re.compile(r"(?:^|(?<=[\s(\"'“‘]))([A-Za-z][A-Za-z.]*)$")
 _NEXT_WORDS = re.compile(r"[\"'“‘(]*\s*([A-Za-z]+)")
 
 

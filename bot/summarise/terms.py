@@ -18,8 +18,11 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _SUFFIXES = (
     ("ational", "ate"), ("ization", "ize"), ("iveness", "ive"), ("fulness", "ful"),
     ("ousness", "ous"), ("ments", "ment"), ("ings", ""), ("ies", "y"), ("ied", "y"),
-    ("ing", ""), ("edly", ""), ("ly", ""), ("ed", ""), ("es", ""), ("s", ""),
+    ("ing", ""), ("edly", ""), ("ly", ""), ("ed", ""),
 )
+# "-es" is a plural ending only after a hissing sound (boxes, churches);
+# elsewhere only the "s" goes (turbines -> turbine, like turbine itself).
+_HISSING = ("sses", "xes", "zes", "ches", "shes")
 
 
 def stopwords(language: str) -> frozenset[str]:
@@ -35,6 +38,10 @@ def stem(word: str) -> str:
     for suffix, keep in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + keep
+    if word.endswith(_HISSING) and len(word) >= 5:
+        return word[:-2]
+    if word.endswith("s") and len(word) >= 4:
+        return word[:-1]
     return word
 
 

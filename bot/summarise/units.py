@@ -50,11 +50,13 @@ def classify(text: str, *, whole_line: bool) -> str:
         return "dateline"
     if _BULLET.match(text) and not (ended and words >= 8):
         return "list"  # a bulleted full sentence is still a sentence
+    if text.rstrip().endswith((":", "：")):
+        return "fragment"  # a lead-in to a list or a quote
     if whole_line and not ended and words <= 14:
         return "heading"
     if _QUESTION.search(text):
         return "question"
-    if text.rstrip().endswith((":", "：")) or words < 4 or text[0].islower():
+    if words < 4 or text[0].islower():
         return "fragment"
     return RANKABLE
 

@@ -1,0 +1,60 @@
+"""Keywords: names and noun phrases, 5-8 of them, in English and Chinese."""
+
+from __future__ import annotations
+
+from bot.summarise import summarise
+from bot.summarise.keywords import extract_keywords
+from bot.summarise.terms import stem, terms
+
+ENGLISH = """Port Wenlow council voted to build a tidal power station in the harbour mouth.
+The tidal power station will have eight turbines, Helen Marsh said.
+Helen Marsh, who leads Port Wenlow council, said the tidal power station would pay for a fish market.
+Fishermen said the turbines would close fishing grounds; Tom Baird said nobody had asked them.
+Tom Baird has fished from Port Wenlow for thirty years.
+The fish market will open after the tidal power station, the council said.
+Engineers will survey the seabed in March before the turbines are built."""
+
+CHINESE = """港湾镇议会周二投票决定在港口入口修建潮汐发电站。
+潮汐发电站将安装八台涡轮机，镇长马海伦表示项目将在二〇二九年完成。
+马海伦说，潮汐发电站的收入将用于修建新的鱼市场。
+渔民担心涡轮机会影响渔场，渔民代表白汤姆说没有人征求过他们的意见。
+白汤姆在港湾镇捕鱼已经三十年。
+工程师将在三月勘测海床，然后安装涡轮机。
+新的鱼市场将在潮汐发电站建成后开放。"""
+
+
+def test_english_keywords_are_names_and_phrases() -> None:
+    keywords = extract_keywords(ENGLISH, "en", title="Port Wenlow votes for tidal power")
+    assert 5 <= len(keywords) <= 8
+    # Each of these occurs at least twice in the text written above.
+    for expected in ("Port Wenlow", "Helen Marsh", "Tom Baird", "tidal power station"):
+        assert expected in keywords
+    # A part of a chosen phrase is not repeated on its own.
+    assert "Wenlow" not in keywords and "tidal" not in keywords
+    # Words that only say "said" or "the" never appear.
+    assert not {"said", "the", "will"} & {k.lower() for k in keywords}
+
+
+def test_chinese_keywords_are_repeated_phrases_not_fragments() -> None:
+    keywords = extract_keywords(CHINESE, "zh")
+    assert 5 <= len(keywords) <= 8
+    for expected in ("潮汐发电站", "马海伦", "白汤姆", "涡轮机", "鱼市场"):
+        assert expected in keywords
+    # Sub-strings of a chosen phrase (潮汐, 发电站) are not listed again.
+    assert "潮汐" not in keywords and "发电站" not in keywords
+    # Nothing starts or ends with a particle.
+    assert not any(k[0] in "的了是在" or k[-1] in "的了是在" for k in keywords)
+
+
+def test_summary_carries_keywords() -> None:
+    assert 5 <= len(summarise(ENGLISH, language="en").keywords) <= 8
+
+
+def test_terms_use_stopwords_and_light_stemming_in_english() -> None:
+    assert terms("The turbines were turning in the harbours", "en") == ["turbine", "turn", "harbour"]
+    assert stem("companies") == "company" and stem("bus") == "bus"
+
+
+def test_chinese_terms_are_character_bigrams_without_stop_bigrams() -> None:
+    assert terms("潮汐发电", "zh") == ["潮汐", "汐发", "发电"]
+    assert "我们" not in terms("我们修建了港口", "zh")

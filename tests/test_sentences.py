@@ -1,0 +1,135 @@
+"""Sentence splitting and unit kinds, English and Chinese (texts written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.summarise import split_sentences
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in split_sentences(text)]
+
+
+# --- English -----------------------------------------------------------------
+
+
+def test_titles_and_months_and_initials_do_not_end_sentences() -> None:
+    text = "Mr. Brown met Dr. Lee on Jan. 12 in Leeds. J. R. Hartley wrote the report. It was long."
+    assert texts(text) == [
+        "Mr. Brown met Dr. Lee on Jan. 12 in Leeds.",
+        "J. R. Hartley wrote the report.",
+        "It was long.",
+    ]
+
+
+def test_country_abbreviation_ends_a_sentence_only_before_a_sentence_starter() -> None:
+    text = "Sales in the U.S. Midwest fell sharply. The firm blamed the U.S. The weather was also bad."
+    assert texts(text) == [
+        "Sales in the U.S. Midwest fell sharply.",
+        "The firm blamed the U.S.",
+        "The weather was also bad.",
+    ]
+
+
+def test_decimals_urls_and_email_addresses_stay_whole() -> None:
+    text = (
+        "Prices rose 2.5% to $10.75 a share. See https://example.org/a.b?c=d. Questions go to "
+        "press.office@example.co.uk before noon. Then it closed."
+    )
+    assert texts(text) == [
+        "Prices rose 2.5% to $10.75 a share.",
+        "See https://example.org/a.b?c=d.",
+        "Questions go to press.office@example.co.uk before noon.",
+        "Then it closed.",
+    ]
+
+
+def test_quotes_that_end_a_sentence_stay_with_their_attribution() -> None:
+    text = (
+        '"We will rebuild the bridge by spring," the mayor said. '
+        '"Is the money there?" Ms. Rowe asked on Monday. '
+        '"It is." The mayor then left the hall.'
+    )
+    assert texts(text) == [
+        '"We will rebuild the bridge by spring," the mayor said.',
+        '"Is the money there?" Ms. Rowe asked on Monday.',
+        '"It is."',
+        "The mayor then left the hall.",
+    ]
+
+
+def test_offsets_point_back_into_the_text() -> None:
+    text = "First line here.\n\nSecond one is here.  Third one follows it."
+    for sentence in split_sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_hard_wrapped_lines_are_joined_back() -> None:
+    text = "The committee met on Tuesday and agreed\nthat the new library would open in May."
+    assert texts(text) == ["The committee met on Tuesday and agreed that the new library would open in May."]
+
+
+# --- Chinese -----------------------------------------------------------------
+
+
+def test_chinese_ends_keep_their_closing_marks() -> None:
+    text = "他走进教室。「大家早！」学生们站了起来。这是真的吗？是的……我们都知道；明天再说。"
+    assert texts(text) == ["他走进教室。", "「大家早！」", "学生们站了起来。", "这是真的吗？", "是的……", "我们都知道；", "明天再说。"]
+
+
+def test_quote_followed_by_its_speaker_is_one_sentence() -> None:
+    assert texts("“这是对的。”他说。后来大家都同意了。") == ["“这是对的。”他说。", "后来大家都同意了。"]
+    assert texts("「我们明天出发。」王老师表示。") == ["「我们明天出发。」王老师表示。"]
+
+
+def test_nothing_is_split_inside_book_titles_or_quotes() -> None:
+    text = "她最喜欢《春天来了。夏天也来了》这本书。老人说：“我年轻时来过。那时候这里很安静。”"
+    assert texts(text) == ["她最喜欢《春天来了。夏天也来了》这本书。", "老人说：“我年轻时来过。那时候这里很安静。”"]
+
+
+def test_ascii_full_stop_after_han_ends_a_sentence_but_not_a_decimal() -> None:
+    text = "本文提出了一种新方法.实验表明,精度提高了3.5个百分点."
+    assert texts(text) == ["本文提出了一种新方法.", "实验表明,精度提高了3.5个百分点."]
+
+
+def test_mixed_chinese_and_english() -> None:
+    text = "OpenAI 发布了 GPT-4。It was a surprise to many. 许多研究者感到失望。"
+    assert texts(text) == ["OpenAI 发布了 GPT-4。", "It was a surprise to many.", "许多研究者感到失望。"]
+
+
+def test_text_without_end_punctuation_falls_into_lines() -> None:
+    text = "今天的会议取消了\n下周一再开会\n请大家互相转告"
+    assert texts(text) == ["今天的会议取消了", "下周一再开会", "请大家互相转告"]
+
+
+# --- unit kinds --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Council votes for a new harbour wall", "heading"),
+        ("By Helen Marsh and Tom Baird", "byline"),
+        ("Photo: the old harbour wall at low tide", "caption"),
+        ("图片", "caption"),
+        ("2023-03-17 发布于江苏", "dateline"),
+        ("March 17, 2023", "dateline"),
+        ("• Parking charges", "list"),
+        ("Home | News | Sport | Weather | Contact", "navigation"),
+        ("午夜剧场,精品推荐,在线观看,免费下载,高清视频", "navigation"),
+        ("Share this article", "navigation"),
+        ("What would you do with the money?", "question"),
+        ("The following people spoke at the meeting:", "fragment"),
+        ("The council voted on Tuesday to rebuild the wall before winter.", "sentence"),
+        ("市议会周二投票决定在冬天之前重建防波堤。", "sentence"),
+    ],
+)
+def test_units_are_recognised(line: str, kind: str) -> None:
+    text = f"{line}\n\nThe rest of the story follows here and runs on for a while."
+    assert split_sentences(text)[0].kind == kind
+
+
+def test_a_sentence_that_mentions_comments_is_still_a_sentence() -> None:
+    units = split_sentences("Her comments did not impress the committee chairman at all.")
+    assert [u.kind for u in units] == ["sentence"]
