@@ -87,12 +87,27 @@ async def _summarize_one(source: str, points: int | None, as_json: bool) -> int:
             print(f"keypoint: {exc}", file=sys.stderr)
         return 1
     if as_json:
-        record = digest.to_record()
+        record = in_script(digest.to_record(), settings.convert_chinese)
         record.update(error=None, seconds=round(time.perf_counter() - started, 4))
         print(json.dumps(record, ensure_ascii=False))
     else:
-        print(format_for_terminal(digest))
+        print(in_script(format_for_terminal(digest), settings.convert_chinese))
     return 0
+
+
+def in_script(value: Any, target: str) -> Any:
+    """``value`` (a string, or strings inside lists and dicts) in the configured Chinese script."""
+    if target == "none":
+        return value
+    from bot.repair import convert_script
+
+    if isinstance(value, str):
+        return convert_script(value, target)
+    if isinstance(value, list):
+        return [in_script(item, target) for item in value]
+    if isinstance(value, dict):
+        return {key: in_script(item, target) if key != "id" else item for key, item in value.items()}
+    return value
 
 
 async def summarize_source(source: str, settings: Settings, *, points: int | None = None) -> Digest:
@@ -208,7 +223,7 @@ async def process_batch_line(
         return _error_record(item_id, str(exc), started)
     except Exception as exc:  # noqa: BLE001 - a batch never aborts on one item
         return _error_record(item_id, f"internal error: {type(exc).__name__}: {exc}", started)
-    record = digest.to_record(item_id)
+    record = in_script(digest.to_record(item_id), settings.convert_chinese)
     record.update(error=None, seconds=round(time.perf_counter() - started, 4))
     return record
 

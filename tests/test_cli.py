@@ -166,3 +166,12 @@ def test_backup_copies_the_database(tmp_path: Path) -> None:
         assert copy.execute("select id, points from chat").fetchall() == [(7, 4)]
     missing = run_cli("backup", str(tmp_path / "x.sqlite3"), env={"KEYPOINT_DB_PATH": str(tmp_path / "none")})
     assert missing.returncode == 1 and "no database" in missing.stderr
+
+
+def test_chinese_output_script_setting() -> None:
+    traditional = "本報訊 經過半年的道路測試，山城市首條無人駕駛公交線路於週一正式開通。" * 3
+    result = run_cli("summarize", "-", "--json", stdin=traditional, env={"KEYPOINT_CONVERT_CHINESE": "simplified"})
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert "无人驾驶" in record["text"] and "無人駕駛" not in record["text"]
+    assert all("駕駛" not in point for point in record["points"])
