@@ -255,3 +255,19 @@ def test_select_chinese_quote_repeating_a_point_is_skipped() -> None:
     points = ["港務局表示，工程會在明年春天完成，港口不會關閉。"]
     chosen = [q.text for q in select_quotes(quotes, points, 3) if q.selected]
     assert chosen == ["我們每個月都會請獨立專家檢查一次。"]
+
+
+def test_bare_dialogue_line_takes_the_nearest_person_in_the_narration() -> None:
+    text = "天黑了，院子裡只剩下王秀英一個人，王秀英坐在門檻上。\n“明天還會下雨嗎？”\n風吹得門吱吱響。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王秀英"]
+
+
+def test_bare_quote_far_from_any_name_stays_unattributed() -> None:
+    before = (
+        "王建國上週來過港口。潮水每天漲落兩次，漁船清晨出海，傍晚才回來。岸邊新修了一條步道，"
+        "夏天有很多遊客。碼頭東側的舊倉庫已經改成了市場，週末賣海鮮和蔬菜。山坡上的燈塔建於"
+        "一百多年前，去年剛剛修好，晚上又亮了起來。鎮上的小學今年多招了兩個班，孩子們每天"
+        "沿著海堤走路上學，放學後在沙灘上撿貝殼。"
+    )
+    text = f"{before}\n「這裡的變化太大了，真是想不到。」\n天色漸漸暗下來，海面上起了一層薄霧。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]

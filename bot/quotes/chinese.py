@@ -132,7 +132,7 @@ class ChineseText:
         return known
 
     def _check(self, word: str) -> bool:
-        if any(c in _STOP_CHARS for c in word) or word in not_names_zh():
+        if any(c in _STOP_CHARS for c in word) or word in not_names_zh() or word[:2] in not_names_zh():
             return False
         for title in titles_zh():
             # "田主任" names a person; "副總裁" alone does not.

@@ -26,6 +26,8 @@ _TITLE_MINOR = frozenset(
     ["of", "the", "and", "a", "an", "in", "on", "for", "to", "with", "at", "by", "from", "or"]
 )
 _MIN_WORDS = 4
+# How far (characters) from a bare dialogue line a mention may stand to claim it.
+_NEAR = 120
 _MIN_HAN = 4
 
 
@@ -302,9 +304,25 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
             lambda at, not_this: _other_person(named, at, not_this, people),
             lambda line: chinese.find_verb(line) is not None,
         )
+        mentions = sorted(_outside_quotes(doc.mentions(), found))
+        for k, turn in enumerate(turns):
+            if names[k] is None and found[k].zh and turn.whole:
+                # A bare dialogue line nobody claims: the nearest person named
+                # in the narration around it is the best remaining guess.
+                names[k] = _nearest_mention(mentions, turn.open_at, turn.close_end, people)
     else:
         names = [t.name for t in turns]
     return [Quote(f.text, n, f.span.start, f.span.end) for f, n in zip(found, names)]
+
+
+def _nearest_mention(mentions: list[tuple[int, str]], start: int, end: int, people: _People) -> str | None:
+    """The person mentioned closest to the span ``start``–``end``."""
+    best: tuple[int, str] | None = None
+    for p, name in mentions:
+        distance = start - p if p < start else p - end
+        if distance <= _NEAR and (best is None or distance < best[0]):
+            best = (distance, name)
+    return people.full(best[1]) if best else None
 
 
 def _other_person(named: list[tuple[int, str]], at: int, not_this: str, people: _People) -> str | None:
