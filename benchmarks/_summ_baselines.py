@@ -19,7 +19,7 @@ def ours(language: str) -> System:
     """Keypoint's summariser, given the title when the set has one."""
 
     def run(item: Item, n: int) -> list[str]:
-        return summarise(item.body, title=item.title, language=language, points=n, max_quotes=0).points
+        return summarise(item.body, title=item.title, language=language, points=n).points
 
     return run
 

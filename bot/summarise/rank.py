@@ -34,7 +34,8 @@ CENTROID_EXPONENT = 0.15
 NEAR_IDENTICAL = 0.9
 _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
-_WORDISH = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -54,9 +55,7 @@ def language_weights(language: str) -> dict[str, float]:
 
 def length_units(text: str) -> float:
     """Length in word units: a word, or about 1.6 Han characters (a Chinese word)."""
-    tokens = _WORDISH.findall(text)
-    han = sum(1 for t in tokens if len(t) == 1 and "\u3400" <= t <= "\u9fff")
-    return (len(tokens) - han) + han / 1.6
+    return len(_LATIN_WORD.findall(text)) + len(_HAN_CHAR.findall(text)) / 1.6
 
 
 def length_score(units: float, ideal: float) -> float:
@@ -69,16 +68,20 @@ def length_score(units: float, ideal: float) -> float:
     return max(0.0, 1.0 - 0.25 * max(0.0, units - 2 * ideal) / ideal)
 
 
-def tfidf_vectors(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:
-    """Unit-length TF-IDF vectors, IDF taken over the sentences themselves."""
-    frequency: Counter[str] = Counter()
-    for bag in bags:
-        frequency.update(bag.keys())
+def tfidf_vectors(bags: Sequence[Counter[str]], frequency: Counter[str] | None = None) -> list[dict[str, float]]:
+    """Unit-length TF-IDF vectors, IDF taken over the sentences themselves.
+
+    ``frequency`` (each term's sentence count) is computed when not given.
+    """
+    if frequency is None:
+        frequency = Counter()
+        for bag in bags:
+            frequency.update(bag.keys())
     total = len(bags) + 1
     idf = {term: math.log(total / count) + 1.0 for term, count in frequency.items()}
     vectors = []
     for bag in bags:
-        vector = {t: (1.0 + math.log(c)) * idf[t] for t, c in bag.items()}
+        vector = {t: idf[t] if c == 1 else (1.0 + math.log(c)) * idf[t] for t, c in bag.items()}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         vectors.append({t: v / norm for t, v in vector.items()})
     return vectors
@@ -98,18 +101,18 @@ def features(
     sentence, not a menu or headline above it.
     """
     bags = [Counter(terms(t, language)) for t in texts]
-    vectors = tfidf_vectors(bags)
     # The document's term counts: the centroid each sentence is compared with.
     counts: Counter[str] = Counter()
+    frequency: Counter[str] = Counter()
     for bag in bags:
         counts.update(bag)
+        frequency.update(bag.keys())
+    vectors = tfidf_vectors(bags, frequency)
     total_square = sum(c * c for c in counts.values())
     # Coverage: how many of the document's recurring terms a sentence holds,
     # relative to the best sentence — long central sentences cover the most.
-    frequency: Counter[str] = Counter()
-    for bag in bags:
-        frequency.update(bag.keys())
-    covers = [sum(math.log(frequency[t]) for t in bag) for bag in bags]
+    log_frequency = {t: math.log(f) for t, f in frequency.items() if f > 1}
+    covers = [sum(log_frequency.get(t, 0.0) for t in bag) for bag in bags]
     top_cover = max(covers, default=0.0) or 1.0
     title_terms = set(terms(title or "", language))
     cues = phrases(f"cues-{language}")
@@ -127,11 +130,16 @@ def features(
     for index, (text, vector) in enumerate(zip(texts, vectors)):
         # Centrality: the sentence's distinct terms against the counts of the
         # rest of the document (itself left out, or long sentences win by
-        # self-similarity); dividing by |terms|^0.3 rather than ^0.5 keeps a
-        # mild preference for sentences that say more.
+        # self-similarity); dividing by |terms| ** CENTROID_EXPONENT rather
+        # than the cosine's 0.5 keeps a mild preference for sentences that say more.
         bag = bags[index]
-        dot = sum(counts[t] - c for t, c in bag.items())
-        rest = math.sqrt(max(1.0, total_square - sum(counts[t] ** 2 - (counts[t] - c) ** 2 for t, c in bag.items())))
+        dot = 0
+        removed = 0
+        for term, c in bag.items():
+            whole = counts[term]
+            dot += whole - c
+            removed += c * (2 * whole - c)  # whole² - (whole - c)²
+        rest = math.sqrt(max(1.0, total_square - removed))
         units = length_units(text)
         rows.append(
             {
@@ -193,14 +201,21 @@ def _graph(
     return sums, links
 
 
-def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.85, rounds: int = 15) -> list[float]:
+def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.85, rounds: int = 6) -> list[float]:
     """PageRank over the (bounded) overlap graph: O(edges) per round, never O(n²)."""
     count = len(links)
     totals = [sum(w for _, w in edges) or 1.0 for edges in links]
     rank = [1.0] * count
+    # A few rounds suffice: the scores only need to order sentences, and a
+    # bounded graph of neighbours settles fast.
     for _ in range(rounds):
         share = [r / t for r, t in zip(rank, totals)]
-        rank = [(1 - damping) + damping * sum(share[j] * w for j, w in edges) for edges in links]
+        new = [1 - damping] * count
+        for i, edges in enumerate(links):
+            push = damping * share[i]
+            for j, w in edges:
+                new[j] += push * w
+        rank = new
     return rank
 
 
