@@ -75,7 +75,7 @@ def test_split_quote_is_one_quote_with_the_middle_speaker() -> None:
     text = '"The tide is strong," Helen Marsh said, "and it never stops."'
     quotes = find_quotes(text)
     assert [(q.text, q.speaker) for q in quotes] == [
-        ("The tide is strong and it never stops.", "Helen Marsh")
+        ("The tide is strong, and it never stops.", "Helen Marsh")
     ]
 
 
@@ -271,3 +271,10 @@ def test_bare_quote_far_from_any_name_stays_unattributed() -> None:
     )
     text = f"{before}\n「這裡的變化太大了，真是想不到。」\n天色漸漸暗下來，海面上起了一層薄霧。"
     assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+
+
+def test_split_quote_of_two_sentences_keeps_the_sentence_break() -> None:
+    text = '"We waited for years," said Tom Reed. "Now the work can start."'
+    assert [(q.text, q.speaker) for q in find_quotes(text)] == [
+        ("We waited for years. Now the work can start.", "Tom Reed")
+    ]

@@ -190,6 +190,19 @@ def _title_like(words: list[str]) -> bool:
     return caps == len(words) and any(w[:1].isupper() for w in words)
 
 
+def _joiner(first: str, second: str, zh: bool) -> str:
+    """What stands between two pieces of a split quote once the attribution is gone.
+
+    The comma that closed the first piece was dropped with the marks; a
+    sentence that goes on (lower case) gets it back, a new sentence gets a stop.
+    """
+    if first.endswith(("。", "！", "？", "…", ".", "!", "?", "，", ",", "；", ";", "：", ":")):
+        return "" if zh else " "
+    if zh:
+        return "，"
+    return ", " if second[:1].islower() else ". "
+
+
 def _join_split(text: str, found: list[_Found]) -> list[_Found]:
     """``"A," she said, "B."``: one quote, attributed from the middle."""
     out: list[_Found] = []
@@ -204,7 +217,7 @@ def _join_split(text: str, found: list[_Found]) -> list[_Found]:
                 prev.after and prev.speaker is not None and item.speaker in (None, prev.speaker)
             )
             if short and split:
-                joiner = "" if item.zh else " "
+                joiner = _joiner(prev.text, item.text, item.zh)
                 merged = Span(
                     prev.span.start,
                     item.span.end,
