@@ -54,3 +54,10 @@ def test_reply_statistics_are_sane() -> None:
     digest = digest_text((FIXTURES / "zh-article.txt").read_text("utf-8"), points=2)
     assert 0 < digest.reduction_percent < 100
     assert digest.reading_minutes >= 1
+
+
+def test_chinese_news_quotes_have_their_speakers() -> None:
+    digest = digest_text((FIXTURES / "zh-article.txt").read_text("utf-8"))
+    speakers = [q.speaker for q in digest.summary.quotes]
+    # A titled official, a student resolved through 她说, a retired teacher through 他说.
+    assert speakers == ["王建国", "李晓雯", "张德明"]

@@ -278,3 +278,37 @@ def test_split_quote_of_two_sentences_keeps_the_sentence_break() -> None:
     assert [(q.text, q.speaker) for q in find_quotes(text)] == [
         ("We waited for years. Now the work can start.", "Tom Reed")
     ]
+
+
+def test_they_resolves_to_the_latest_organisation_not_a_person() -> None:
+    text = (
+        '"We will appeal," the Harbour Council said on Monday. '
+        'Anna Berg, a fisher, disagreed with the plan. '
+        '"The ruling changes nothing for the harbour," they said.'
+    )
+    quotes = find_quotes(text)
+    assert [q.speaker for q in quotes] == ["Harbour Council", "Harbour Council"]
+
+
+def test_they_without_an_organisation_stays_unattributed() -> None:
+    text = 'Anna Berg and Tom Reed met the mayor. "We were not consulted about any of it," they said.'
+    assert [q.speaker for q in find_quotes(text)] == [None]
+
+
+def test_chinese_tamen_resolves_to_an_organisation() -> None:
+    text = "山城交通局周一表示：「新線路將在明年年底之前開通。」居民對此反應不一。「我們會根據試運行的結果調整班次。」他們說。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["山城交通局", "山城交通局"]
+
+
+def test_chinese_organisations_and_titled_names_speak() -> None:
+    cases = {
+        "警方稱：「目前已經抓獲兩名犯罪嫌疑人。」": "警方",
+        "外交部發言人表示：「中方對此堅決反對，並將採取必要措施。」": "外交部發言人",
+        "市交通局局長王建國在開通儀式上表示：“無人駕駛不是為了取代司機。”": "王建國",
+    }
+    for text, speaker in cases.items():
+        assert [q.speaker for q in find_quotes(text, "zh")] == [speaker], text
+
+
+def test_a_place_after_a_preposition_is_not_a_speaker() -> None:
+    assert [q.speaker for q in find_quotes("他在大學表示：「這件事情我們還要再研究一下。」", "zh")] != ["大學"]

@@ -20,6 +20,7 @@ from bot.quotes.lexicon import (
     female_chars_zh,
     not_names_zh,
     not_verbs_zh,
+    organisation_markers,
     pronouns,
     speech_verbs_zh,
     surnames_zh,
@@ -182,7 +183,8 @@ class ChineseText:
             if k < free:
                 continue
             name = self.name_at(clause[k:])
-            if name and self._counts[name] >= 2:
+            # A name seen once counts when a title introduces it ("局長王建國").
+            if name and (self._counts[name] >= 2 or clause[:k].endswith(titles_zh())):
                 found.append((k, "name", name))
                 free = k + len(name)
         found.sort()
@@ -287,6 +289,9 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
             and doc.valid(word)
         ):
             return ("name", word)
+    organisation = _organisation_before(text, start, verb_at)
+    if organisation:
+        return ("name", organisation)
     clauses = _clauses(text, start, verb_at)
     for index in range(len(clauses) - 1, -1, -1):
         cands = doc.candidates(clauses[index][1])
@@ -298,6 +303,23 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
                 return (first[1], first[2])
             return (cands[-1][1], cands[-1][2])
     return None
+
+
+_WHEN = "(?:周[一二三四五六日]|星期[一二三四五六日天]|週[一二三四五六日]|今天|昨天|今日|昨日|日前|近日|本周|本週|上周|上週|當天|当天)?"
+
+
+def _organisation_before(text: str, start: int, verb_at: int) -> str | None:
+    """``交通局表示`` / ``外交部周一指出``: an organisation speaking (names only
+    ever found persons). The organisation is the Han run ending in a marker."""
+    markers = "|".join(sorted(map(re.escape, organisation_markers("zh")), key=len, reverse=True))
+    match = re.search(f"([{_HAN}]{{0,10}}?(?:{markers})){_WHEN}$", text[start:verb_at])
+    if not match:
+        return None
+    run = match.group(1)
+    # "他在大學表示": the organisation starts after the last function word.
+    if any(c in _STOP_CHARS for c in run):
+        return None  # "他在大學表示": a place after a preposition, not a speaker
+    return run if len(run) >= 2 else None
 
 
 def subject_at(doc: ChineseText, line: str) -> Speaker:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.models import Quote
 from bot.quotes import chinese, dialogue, english
-from bot.quotes.lexicon import pronouns
+from bot.quotes.lexicon import is_organisation, pronouns
 from bot.quotes.marks import Span, find_spans
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -363,7 +363,13 @@ def _pronoun_referent(
 ) -> str | None:
     """The latest named speaker or mention before ``pos`` the pronoun fits."""
     gender = pronouns("zh" if zh else "en").get(pronoun.lower())
-    if gender is None or gender == "p":
+    if gender is None:
+        return None
+    if gender == "p":  # "they", 他們: a group or an organisation, never a single person
+        for k in range(bisect.bisect_left(named, (pos, "")) - 1, -1, -1):
+            full = people.full(named[k][1])
+            if is_organisation(full, zh):
+                return full
         return None
     for k in range(bisect.bisect_left(named, (pos, "")) - 1, -1, -1):
         full = people.full(named[k][1])

@@ -91,3 +91,18 @@ def not_names_zh() -> frozenset[str]:
 def not_verbs_zh() -> tuple[str, ...]:
     """Words holding a speech verb's character that are not speech (知道)."""
     return tuple(sorted(set(_entries("not-verbs-zh.txt")), key=len, reverse=True))
+
+
+@cache
+def organisation_markers(language: str) -> frozenset[str]:
+    """Words (English) or endings (Chinese) that mark a group or organisation."""
+    return frozenset(_entries(f"organisations-{language}.txt"))
+
+
+def is_organisation(name: str, zh: bool) -> bool:
+    """Whether ``name`` reads as a group or an organisation rather than a person."""
+    if zh and any("\u3400" <= c <= "\u9fff" for c in name):
+        return any(name.endswith(marker) for marker in organisation_markers("zh"))
+    words = name.split()
+    markers = organisation_markers("en")
+    return any(word in markers for word in words) or (len(words) == 1 and name.isupper() and len(name) >= 2)
