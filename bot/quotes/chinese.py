@@ -122,6 +122,11 @@ class ChineseText:
         # name, unless it starts with a family name.
         return frozenset(n for n in found if self._counts[n] >= 2 or n[0] in surnames_zh())
 
+    @cached_property
+    def _name_firsts(self) -> frozenset[str]:
+        """First characters a person's name can have here (see :meth:`_person`)."""
+        return frozenset(s[0] for s in surnames_zh()) | frozenset(w[0] for w in self._speakers)
+
     def _person(self, word: str) -> bool:
         return word[0] in surnames_zh() or word[:2] in surnames_zh() or word in self._speakers
 
@@ -135,9 +140,11 @@ class ChineseText:
     def _check(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh() or word[:2] in not_names_zh():
             return False
-        for title in titles_zh():
+        titles = _title_set()
+        for size in range(1, len(word) + 1):
             # "田主任" names a person; "副總裁" alone does not.
-            if word.endswith(title) and not (word[: -len(title)] in surnames_zh() and word[: -len(title)]):
+            prefix = word[:-size]
+            if word[-size:] in titles and not (prefix and prefix in surnames_zh()):
                 return False
         return True
 
@@ -179,9 +186,10 @@ class ChineseText:
         if name:
             found.append((start, "name", name))
         free = start + (len(name) if name else 1)
+        firsts = self._name_firsts
         for k in range(free, len(clause) - 1):
-            if k < free:
-                continue
+            if k < free or clause[k] not in firsts:
+                continue  # a person's name starts with a family name or a known speaker
             name = self.name_at(clause[k:])
             # A name seen once counts when a title introduces it ("局長王建國").
             if name and (self._counts[name] >= 2 or clause[:k].endswith(titles_zh())):
@@ -212,6 +220,11 @@ class ChineseText:
                 if kind == "name":
                     out.append((begin + pos, word))
         return out
+
+
+@cache
+def _title_set() -> frozenset[str]:
+    return frozenset(titles_zh())
 
 
 def _object_marked(clause: str, pos: int) -> bool:
