@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
-import sys
 import time
 import unicodedata
 import warnings
@@ -34,20 +32,13 @@ from pathlib import Path
 import trafilatura
 from ftfy.badness import is_bad
 
+from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
 from bot.errors import KeypointError
 from bot.extract import extract_html
 from bot.repair import fix_text
 
 ROOT = Path(__file__).resolve().parent.parent
 Extractor = Callable[[bytes], str]
-
-
-def shared_dir() -> Path:
-    named = os.environ.get("KEYPOINT_SHARED")
-    path = Path(named) if named else ROOT.parent / "shared"
-    if not path.is_dir():
-        sys.exit(f"shared data not found at {path} (set KEYPOINT_SHARED)")
-    return path
 
 
 # --- extractors --------------------------------------------------------------

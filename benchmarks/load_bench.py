@@ -30,18 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
 from tests.support.fake_telegram import FakeTelegram  # noqa: E402
 from tests.support.pages import Page, serving  # noqa: E402
 
 PLACEHOLDERS = {"Reading…", "正在阅读…"}
-
-
-def shared_folder() -> Path:
-    named = os.environ.get("KEYPOINT_SHARED")
-    path = Path(named) if named else ROOT.parent / "shared"
-    if not path.is_dir():
-        raise SystemExit(f"shared data not found at {path} (set KEYPOINT_SHARED)")
-    return path
 
 
 def load_pages(shared: Path) -> list[Page]:
@@ -198,7 +191,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=30.0, help="updates per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     args = parser.parse_args()
-    shared = shared_folder()
+    shared = shared_dir()
     pages = load_pages(shared)
     texts = pasted_texts(shared, 200)
     count = int(args.rate * args.seconds)

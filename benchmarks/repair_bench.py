@@ -12,8 +12,6 @@ Usage: ``python benchmarks/repair_bench.py``
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,18 +19,11 @@ from pathlib import Path
 import ftfy
 from ftfy import fixes
 
+from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
 from bot.repair import fix_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ("in-the-wild", "synthetic", "language-names", "negative", "known-failures")
-
-
-def shared_dir() -> Path:
-    named = os.environ.get("KEYPOINT_SHARED")
-    path = Path(named) if named else ROOT.parent / "shared"
-    if not path.is_dir():
-        sys.exit(f"shared data not found at {path} (set KEYPOINT_SHARED)")
-    return path
 
 
 def loose(text: str) -> str:
