@@ -11,7 +11,6 @@ import itertools
 import logging
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ from tests.support.bot_articles import (
 )
 from tests.support.bot_harness import bot_settings, running_bot
 from tests.support.fake_telegram import BOT_USERNAME, Call, FakeTelegram
-from tests.support.pages import Page, PageServer
+from tests.support.pages import Page, PageServer, slow_page
 from tests.support.bot_html_check import plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,17 +50,6 @@ class World:
         return sum(1 for p, _h in self.pages.requests if p.split("?")[0] == path)
 
 
-def _slow(seconds: float, body: bytes):
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        time.sleep(seconds)
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html; charset=utf-8")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
-    return handler
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     fake = FakeTelegram()
@@ -77,8 +65,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "/image": Page(b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png"),
         "/huge": Page(b"<html><body><p>" + b"word " * 80_000 + b"</p></body></html>"),
         "/empty": Page(b"<html><head><title>Nothing</title></head><body><nav>Menu</nav></body></html>"),
-        "/slow": _slow(1.0, library_page()),
-        "/stuck": _slow(4.0, library_page()),
+        "/slow": slow_page(1.0, library_page()),
+        "/stuck": slow_page(4.0, library_page()),
     })
     for n in range(4):
         pages.pages[f"/a{n}"] = Page(library_page())

@@ -4,21 +4,19 @@ and a restart with updates waiting. Every update is answered, none twice."""
 from __future__ import annotations
 
 import itertools
-import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from tests.support.bot_articles import library_page
-from tests.support.bot_harness import bot_settings, running_bot
+from tests.support.bot_harness import bot_process_env, bot_settings, running_bot
 from tests.support.fake_telegram import FakeTelegram
-from tests.support.pages import Page, PageServer
+from tests.support.pages import Page, PageServer, slow_page
 
 ROOT = Path(__file__).resolve().parent.parent
 _ids = itertools.count(7001)
@@ -96,32 +94,11 @@ def test_polling_survives_faults_of_get_updates(bench: Bench, fault: str) -> Non
     assert bench.summaries_to(user["id"], mark) == 1
 
 
-def _slow_library(seconds: float):
-    body = library_page()
-
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        time.sleep(seconds)
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html; charset=utf-8")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
-    return handler
-
-
 def test_restart_with_updates_waiting_loses_none_and_repeats_none(tmp_path: Path, page_server: PageServer) -> None:
-    page_server.pages["/slow"] = _slow_library(1.5)
+    page_server.pages["/slow"] = slow_page(1.5, library_page())
     fake = FakeTelegram()
     fake.start()
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "KEYPOINT_BOT_API_URL": fake.api_url,
-        "KEYPOINT_DB_PATH": str(tmp_path / "bot.sqlite3"),
-        "KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1",
-        "KEYPOINT_POLL_TIMEOUT_SECONDS": "1",
-        "KEYPOINT_WORKERS": "1",
-    }
+    env = bot_process_env(fake, tmp_path)
 
     def start() -> subprocess.Popen[str]:
         mark = fake.mark()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.support.bot_articles import library_page
+from tests.support.bot_harness import bot_process_env
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.pages import Page, PageServer
 
@@ -19,17 +20,8 @@ def test_run_serves_a_chat_and_never_logs_the_token(tmp_path: Path, page_server:
     page_server.pages["/library"] = Page(library_page())
     fake = FakeTelegram()
     fake.start()
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "KEYPOINT_BOT_API_URL": fake.api_url,
-        "KEYPOINT_DB_PATH": str(tmp_path / "bot.sqlite3"),
-        "KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1",
-        "KEYPOINT_POLL_TIMEOUT_SECONDS": "1",
-        "KEYPOINT_WORKERS": "1",
-        "KEYPOINT_LOG_LEVEL": "DEBUG",
-        "KEYPOINT_HEARTBEAT_PATH": str(tmp_path / "heartbeat"),
-    }
+    env = bot_process_env(fake, tmp_path, KEYPOINT_LOG_LEVEL="DEBUG",
+                          KEYPOINT_HEARTBEAT_PATH=str(tmp_path / "heartbeat"))
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

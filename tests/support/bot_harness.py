@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -36,6 +37,20 @@ def bot_settings(fake: FakeTelegram, db_path: Path, **overrides: Any) -> Setting
     }
     values.update(overrides)
     return Settings(**values)
+
+
+def bot_process_env(fake: FakeTelegram, folder: Path, **extra: str) -> dict[str, str]:
+    """Environment for ``python -m bot run`` as a subprocess talking to ``fake``."""
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "KEYPOINT_BOT_API_URL": fake.api_url,
+        "KEYPOINT_DB_PATH": str(folder / "bot.sqlite3"),
+        "KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1",
+        "KEYPOINT_POLL_TIMEOUT_SECONDS": "1",
+        "KEYPOINT_WORKERS": "1",
+        **extra,
+    }
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +67,20 @@ class PageServer:
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+def slow_page(seconds: float, body: bytes, content_type: str = "text/html; charset=utf-8") -> Handler:
+    """A handler that waits ``seconds`` before serving ``body``."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        request.send_response(200)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handler
 
 
 @contextmanager
