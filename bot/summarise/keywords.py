@@ -125,21 +125,26 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
     edges = word_list("keyword-edges-zh")
     breaks = re.compile("[" + "".join(sorted(word_list("keyword-breaks-zh"))) + "]")
     runs = [part for whole in _HAN_RUN.findall(text) for part in breaks.split(whole) if len(part) > 1]
-    # Apriori: an n-gram can repeat only if both its (n-1)-grams do, so longer
-    # grams are counted only there — linear in practice, not 5x the text.
+    # Apriori: an n-gram can repeat only if both (n-1)-grams inside it do, so
+    # each longer size looks only at positions where the shorter one repeated.
     level = Counter(run[i : i + 2] for run in runs for i in range(len(run) - 1))
-    every: Counter[str] = Counter(level)
+    every: Counter[str] = Counter({g: c for g, c in level.items() if c >= 2})
+    live = [(run, [i for i in range(len(run) - 1) if level[run[i : i + 2]] >= 2]) for run in runs]
     for size in range(3, _MAX_HAN + 1):
-        level = Counter(
-            run[i : i + size]
-            for run in runs
-            for i in range(len(run) - size + 1)
-            if level.get(run[i : i + size - 1], 0) >= 2 and level.get(run[i + 1 : i + size], 0) >= 2
-        )
+        extended = []
+        for run, positions in live:
+            if len(positions) > 1:
+                repeated = set(positions)
+                found = [i for i in positions if i + 1 in repeated and i + size <= len(run)]
+                if found:
+                    extended.append((run, found))
+        level = Counter(run[i : i + size] for run, found in extended for i in found)
         if not level:
             break
         every.update(level)
-    counts = Counter({g: c for g, c in every.items() if g[0] not in edges and g[-1] not in edges})
+        live = [(run, [i for i in found if level[run[i : i + size]] >= 2]) for run, found in extended]
+    # Only repeated grams can be keywords, or outvote a shorter one.
+    counts = Counter({g: c for g, c in every.items() if c >= 2 and g[0] not in edges and g[-1] not in edges})
     stop = stopwords("zh")
     longest = _longest_extension(counts)
     results = []

@@ -1,11 +1,20 @@
 """Score sentences and choose the key points.
 
-A sentence's score is a weighted sum of features (see :data:`FEATURES`), with
-the weights in ``data/weights.json`` — the one place they live, fitted on the
-development sets by ``benchmarks/_summ_fit.py``. Every feature is linear in
-the number of sentences: centrality is cosine similarity to the document's
-TF-IDF centroid plus a degree over a bounded window of neighbours, so a
-100,000-word text costs no more per sentence than a short one.
+A sentence's score is a weighted sum of features, each in about [0, 1]:
+
+- ``centroid``: its distinct terms against the term counts of the rest of the
+  document (the strongest single signal on the dev data);
+- ``coverage``: how many recurring terms it holds; ``long``/``length``: size;
+- ``window``, ``overlap``, ``pagerank``: cosine degree, TextRank-overlap degree
+  and PageRank in a graph linking each sentence only to its ``WINDOW``
+  neighbours on either side (fewer for huge texts), so cost stays linear;
+- ``lead``/``position``: the news lead, counted over real sentences only;
+- ``title``: share of title terms; ``cue``: cue words (``data/cues-*.txt``);
+  ``numbers``/``names``: digits, capitalised names.
+
+The weights live in ``data/weights.json`` (fitted by
+``benchmarks/_summ_fit.py``). Points are chosen best first, skipping a
+sentence too similar to one already chosen, and returned in document order.
 """
 
 from __future__ import annotations
@@ -15,13 +24,17 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from functools import lru_cache
 from importlib import resources
 
 from bot.summarise.lexicon import phrases
 from bot.summarise.terms import terms
 
-FEATURES = ("centroid", "coverage", "long", "window", "overlap", "pagerank", "lead", "position", "title", "cue", "length", "numbers", "names")
+FEATURES = (
+    "centroid", "coverage", "long", "window", "overlap", "pagerank",
+    "lead", "position", "title", "cue", "length", "numbers", "names",
+)
 
 # Neighbours on each side that the windowed degree looks at: bounded, so the
 # graph never grows quadratically with the text.
@@ -74,9 +87,7 @@ def tfidf_vectors(bags: Sequence[Counter[str]], frequency: Counter[str] | None =
     ``frequency`` (each term's sentence count) is computed when not given.
     """
     if frequency is None:
-        frequency = Counter()
-        for bag in bags:
-            frequency.update(bag.keys())
+        frequency = Counter(chain.from_iterable(bags))
     total = len(bags) + 1
     idf = {term: math.log(total / count) + 1.0 for term, count in frequency.items()}
     vectors = []
@@ -100,13 +111,13 @@ def features(
     Position counts only ``eligible`` sentences, so the lead is the first real
     sentence, not a menu or headline above it.
     """
-    bags = [Counter(terms(t, language)) for t in texts]
-    # The document's term counts: the centroid each sentence is compared with.
-    counts: Counter[str] = Counter()
-    frequency: Counter[str] = Counter()
-    for bag in bags:
-        counts.update(bag)
-        frequency.update(bag.keys())
+    found = [terms(t, language) for t in texts]
+    bags = [Counter(f) for f in found]
+    # The document's term counts (the centroid each sentence is compared
+    # with) and each term's sentence count; built from iterables, which
+    # Counter counts in C, rather than by merging Counters in Python.
+    counts: Counter[str] = Counter(chain.from_iterable(found))
+    frequency: Counter[str] = Counter(chain.from_iterable(bags))
     vectors = tfidf_vectors(bags, frequency)
     total_square = sum(c * c for c in counts.values())
     # Coverage: how many of the document's recurring terms a sentence holds,
