@@ -78,7 +78,8 @@ def _join_wrapped_lines(text: str) -> str:
 
 def _split_line(line: str) -> list[tuple[int, int]]:
     protected = _protected_spans(line)
-    urls = [m.span() for m in _URL.finditer(line)]
+    # The e-mail pattern is costly on long runs of \w (Han text): run it only when it can match.
+    urls = [m.span() for m in _URL.finditer(line)] if ("@" in line or "www." in line or "://" in line) else []
     cuts = set()
     for cut in _english_cuts(line) + _chinese_cuts(line):
         if any(a < cut <= b for a, b in protected) or any(a < cut < b for a, b in urls):
