@@ -429,11 +429,29 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
     return _according_to(toks)
 
 
+_CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.\-]*\s+){1,3})$")
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char in "_’'"
+
+
 def known_full_name(text: str, surname: str) -> str | None:
-    """The first full form ("Ilya Sutskever") of a one-word name in ``text``."""
-    pattern = re.compile(r"((?:[A-Z][\w’'.\-]*\s+){1,3})" + re.escape(surname) + r"(?![\w’'])")
-    for match in pattern.finditer(text):
-        name = clean_name(match.group(1).split() + [surname])
+    """The first full form ("Ilya Sutskever") of a one-word name in ``text``.
+
+    Finds the surname first (a literal search) and looks back from each
+    occurrence, rather than matching capitalised runs across the whole text:
+    one regex over a long article per surname was most of the quote time.
+    """
+    at = text.find(surname)
+    while at != -1:
+        end = at + len(surname)
+        whole_word = (at == 0 or not _word_char(text[at - 1])) and (end == len(text) or not _word_char(text[end]))
+        before = _CAPITALISED_RUN.search(text, max(0, at - 120), at) if whole_word else None
+        at = text.find(surname, end)
+        if before is None:
+            continue
+        name = clean_name(before.group(1).split() + [surname])
         if name and " " in name:
             return name
     return None
@@ -459,11 +477,22 @@ def mentions(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def gender(text: str, name: str) -> str:
-    """``m``/``f`` when the text calls the person Mr./Ms., else ``?``."""
-    last = re.escape(name.split()[-1])
-    if re.search(rf"\bMr\.? {last}\b", text):
-        return "m"
-    if re.search(rf"\bM(?:r?s|iss)\.? {last}\b", text):
-        return "f"
-    return "?"
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.? ([A-Z][\w’'\-]*)\b")
+
+
+def honorifics(text: str) -> dict[str, str]:
+    """Surname → ``m``/``f`` for every "Mr./Ms./Mrs./Miss Surname" in the text (one pass)."""
+    found: dict[str, str] = {}
+    for match in _HONORIFIC.finditer(text):
+        if match.group(1) == "Mr" or match.group(2) not in found:
+            found[match.group(2)] = "m" if match.group(1) == "Mr" else "f"
+    return found
+
+
+def gender(text: str, name: str, known: dict[str, str] | None = None) -> str:
+    """``m``/``f`` when the text calls the person Mr./Ms., else ``?``.
+
+    ``known`` is :func:`honorifics` of ``text``, when the caller asks often.
+    """
+    table = honorifics(text) if known is None else known
+    return table.get(name.split()[-1], "?")

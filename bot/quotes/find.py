@@ -250,6 +250,7 @@ class _People:
         self.doc = doc
         self._full: dict[str, str] = {}
         self._gender: dict[str, str] = {}
+        self._honorifics: dict[str, str] | None = None
 
     def full(self, word: str) -> str:
         """A one-word Latin name expanded to the full name the text uses."""
@@ -268,7 +269,9 @@ class _People:
             if _HAN.search(name):
                 self._gender[name] = chinese.gender_zh(name)
             else:
-                self._gender[name] = english.gender(self.text, name)
+                if self._honorifics is None:
+                    self._honorifics = english.honorifics(self.text)
+                self._gender[name] = english.gender(self.text, name, self._honorifics)
         return self._gender[name]
 
 
