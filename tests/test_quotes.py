@@ -312,3 +312,9 @@ def test_chinese_organisations_and_titled_names_speak() -> None:
 
 def test_a_place_after_a_preposition_is_not_a_speaker() -> None:
     assert [q.speaker for q in find_quotes("他在大學表示：「這件事情我們還要再研究一下。」", "zh")] != ["大學"]
+
+
+def test_straight_quotes_in_chinese_pair_without_spaces() -> None:
+    text = '没有国权就没有人权;"一国两制"的构想是以正确区分主权为基础的。研究"外部性"问题。他说"我们明天就出发，不再等了。"然后走了。'
+    quotes = find_quotes(text, "zh")
+    assert [q.text for q in quotes] == ["我们明天就出发，不再等了。"]

@@ -103,6 +103,8 @@ def find_quotes(text: str, language: str = "en") -> list[Quote]:
         found.append(_Found(span, inner, zh, speaker, para, at_start, after, partial, whole))
     # A lower-case quote is kept only as the second piece of a split quote.
     found = [f for f in _join_split(text, found) if not f.partial]
+    if not found:
+        return []  # spare the whole-text name analysis when nothing is a quote
     return _resolve(text, found, doc_zh)
 
 

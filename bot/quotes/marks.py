@@ -54,6 +54,11 @@ def _paragraph_ends(text: str) -> list[int]:
     return ends
 
 
+def _cjk(char: str) -> bool:
+    """A Han character or CJK/full-width punctuation."""
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
 def _is_opening(text: str, at: int, mark: str) -> bool:
     """Whether an ambiguous mark at ``at`` opens (rather than closes) a quote."""
     if mark == "“" and at > 0 and not text[at - 1].isspace() and _is_closing(text, at, mark):
@@ -66,7 +71,10 @@ def _is_opening(text: str, at: int, mark: str) -> bool:
         # ‘ is only an opener when a word follows and none precedes (not ’90s).
         return not _WORD_CHAR.match(before) and not after.isspace()
     # Straight marks: open after space or opening punctuation, before a non-space.
-    return (before.isspace() or before in "([{—–-/:「“") and not after.isspace()
+    # Chinese puts no space around them ("特别是"外部性"问题"): a Han character
+    # or CJK punctuation next to the mark is a boundary too.
+    chinese = _cjk(after) and (_cjk(before) or before in ";,.!?")
+    return (before.isspace() or before in "([{—–-/:「“" or chinese) and not after.isspace()
 
 
 def _is_closing(text: str, at: int, mark: str) -> bool:
@@ -75,7 +83,8 @@ def _is_closing(text: str, at: int, mark: str) -> bool:
     if mark in ("“", '"'):
         before = text[at - 1] if at > 0 else " "
         after = text[at + 1] if at + 1 < len(text) else " "
-        return not before.isspace() and (after.isspace() or after in ".,;:!?)—–-")
+        closes = after.isspace() or after in ".,;:!?)—–-"
+        return not before.isspace() and (closes or (mark == '"' and _cjk(after)))
     if mark != "’":
         return True
     after = text[at + 1] if at + 1 < len(text) else " "
