@@ -133,3 +133,12 @@ def test_units_are_recognised(line: str, kind: str) -> None:
 def test_a_sentence_that_mentions_comments_is_still_a_sentence() -> None:
     units = split_sentences("Her comments did not impress the committee chairman at all.")
     assert [u.kind for u in units] == ["sentence"]
+
+
+def test_other_scripts_split_at_their_capitals() -> None:
+    russian = "Совет проголосовал в понедельник. Это большая новость. — Мы довольны, сказал мэр."
+    german = "Der Rat hat am Montag abgestimmt. Über die Kosten wird noch gestritten."
+    assert [s.text for s in split_sentences(russian)] == [
+        "Совет проголосовал в понедельник.", "Это большая новость.", "— Мы довольны, сказал мэр."]
+    assert [s.text for s in split_sentences(german)] == [
+        "Der Rat hat am Montag abgestimmt.", "Über die Kosten wird noch gestritten."]

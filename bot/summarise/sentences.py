@@ -38,7 +38,10 @@ _OPENER = re.compile("[" + "".join(_PAIRS) + "]")
 _MAX_PROTECTED = 600  # longer "quotes" are broken marks, not quotations
 # Possessive closers: `."` before a lowercase word must not backtrack and
 # treat the closing quote as the next sentence's opening one.
-_EN_END = re.compile(rf"[.!?…]++[{re.escape(_CLOSERS)}]*+(?=\s+[\"'“‘(\[A-Z0-9{_HAN}]|[{_HAN}])")
+# Capitals of Latin, Greek and Cyrillic scripts (and a dialogue dash) may start
+# a sentence, so German, French, Russian… text splits too, not only English.
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f"
+_EN_END = re.compile(rf"[.!?…]++[{re.escape(_CLOSERS)}]*+(?=\s+[\"'“‘«„(\[—{_UPPER}0-9{_HAN}]|[{_HAN}])")
 _ZH_CUT = re.compile(rf"(?:[{_ZH_END}]+|(?<=[{_HAN}])[.!?;](?![0-9]))[{re.escape(_CLOSERS)}]*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]」”’'\"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # The word before a full stop, only if it stands alone ("Mr", "U.S"), not the
