@@ -71,6 +71,7 @@ class Tree:
     pid: int
     peak_rss: int = 0
     peak_main_rss: int = 0
+    peak_by_pid: dict[int, int] = field(default_factory=dict)
     samples: list[tuple[float, float]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -106,7 +107,9 @@ class Tree:
             try:
                 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                     if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
+                        pss = int(line.split()[1]) * 1024
+                        total += pss
+                        self.peak_by_pid[pid] = max(self.peak_by_pid.get(pid, 0), pss)
                 if pid == self.pid:
                     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                         if line.startswith("VmRSS:"):
@@ -266,6 +269,9 @@ def main() -> None:
               f"{row['p50']:>8.2f}{row['p95']:>8.2f}{row['p99']:>8.2f}{row['cpu'] * 100:>6.0f}%")
     print(f"peak memory: {tree.peak_rss / 2**20:.0f} MB PSS for the bot and its workers "
           f"(main process RSS {tree.peak_main_rss / 2**20:.0f} MB; idle tree {idle_rss / 2**20:.0f} MB PSS)")
+    by_process = ", ".join(f"{'main' if pid == tree.pid else 'worker'} {pss / 2**20:.0f}"
+                           for pid, pss in sorted(tree.peak_by_pid.items()))
+    print(f"peak PSS by process (MB): {by_process}")
     for name, row in (("misses", miss), ("hits", hit)):
         for text in row["not_once"][:3]:
             print(f"   {name}: not exactly one reply: {text}")

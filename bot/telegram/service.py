@@ -7,6 +7,7 @@ The ``*_job`` functions run in worker processes, so they live at module level
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -20,7 +21,7 @@ from bot.config import Settings
 from bot.errors import KeypointError, TooLargeError, UnsupportedContentError
 from bot.fetch import Fetcher
 from bot.models import Digest, FetchedPage
-from bot.pipeline import digest_page, digest_text, run_cpu
+from bot.pipeline import digest_html, digest_page, digest_text, run_cpu
 from bot.storage import Storage, content_key, normalise_url, url_key
 from bot.summarise import summarise
 
@@ -41,7 +42,32 @@ _MIME_TYPES = set(DOCUMENT_TYPES.values()) | {"application/xhtml+xml", "text/x-m
 
 def page_job(page: FetchedPage, max_quotes: int) -> Digest:
     """Extract, repair and summarise a fetched page or document (worker process)."""
-    return digest_page(page, max_quotes=max_quotes)
+    try:
+        return digest_page(page, max_quotes=max_quotes)
+    finally:
+        _give_memory_back()
+
+
+_jobs_since_trim = 0
+TRIM_EVERY_JOBS = 8
+
+
+def _give_memory_back() -> None:
+    """Every few pages, hand freed heap back to the system (glibc ``malloc_trim``).
+
+    Parsing a large page leaves the worker's heap fragmented but mostly free;
+    glibc keeps it. Trimming every few jobs holds each worker about 20 MB
+    lower (benchmarks/load_bench.py) for well under a millisecond per job.
+    """
+    global _jobs_since_trim
+    _jobs_since_trim += 1
+    if _jobs_since_trim < TRIM_EVERY_JOBS:
+        return
+    _jobs_since_trim = 0
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        pass
 
 
 def text_job(text: str, max_quotes: int) -> Digest:
@@ -58,8 +84,23 @@ def points_job(digest: Digest, points: int, max_quotes: int) -> Digest:
     return Digest(article, summary, list(digest.repairs), digest.seconds)
 
 
+_WARM_UP_PAGE = (
+    "<html><head><title>Warm up</title><meta charset='utf-8'></head><body><article>"
+    + "<p>The council said on Monday that the new bridge would open in May, months ahead of plan. "
+    "\u201cWe are proud of the crews,\u201d said Anna Berg, the mayor.</p>" * 6
+    + "<p>\u5e02\u653f\u5e9c\u5468\u4e00\u8868\u793a\uff1a\u300c\u65b0\u6a4b\u5c07\u5728\u4e94\u6708\u958b\u901a\u3002\u300d</p>" * 6
+    + "</article></body></html>"
+)
+
+
 def warm_up_job() -> bool:
-    """Load the summariser's data files once per worker, before the first real request."""
+    """Load every library and data file the pipeline uses, before the first real request.
+
+    Run once in the main process before the worker pool forks, the loaded
+    pages are shared by every worker (copy-on-write) instead of each worker
+    loading its own copy: the bot's memory then grows by far less per worker.
+    """
+    digest_html(_WARM_UP_PAGE, url="https://warm.up/", max_quotes=3)
     digest_text("Warm up. " * 20 + "The worker is ready to summarise articles.", max_quotes=1)
     return True
 
@@ -123,6 +164,7 @@ class Summaries:
 
     async def start(self) -> None:
         """Start every worker now, so the first user does not wait for one."""
+        warm_up_job()  # in this process first, so the forked workers share what it loaded
         await asyncio.gather(*(self._cpu(warm_up_job) for _ in range(max(1, self._settings.workers))))
 
     async def close(self) -> None:
