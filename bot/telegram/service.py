@@ -151,6 +151,16 @@ class Summaries:
         job = partial(self._cpu, partial(page_job, page, self._settings.max_quotes))
         return key, await self._cached(key, f"document:{name}", job)
 
+    @property
+    def busy(self) -> bool:
+        """More summaries in flight than the workers can start on at once.
+
+        Then a "working…" placeholder would cost a second message (and an
+        edit) per summary out of Telegram's 30 a second, slowing every answer
+        further: a bot under load shows "typing" only.
+        """
+        return len(self._inflight) > 2 * max(1, self._settings.workers)
+
     async def stored(self, key: str) -> Digest | None:
         """A digest made earlier, whatever its age (buttons on old replies)."""
         return await self._storage.get_digest(key, None)
