@@ -13,6 +13,7 @@ from typing import TextIO
 
 REDACTED = "<token>"
 _NOISY = ("httpx", "httpcore", "telegram.ext.ExtBot", "telegram.Bot")
+_EXTRACTORS = ("trafilatura", "htmldate", "courlan", "readability", "justext")
 
 
 class RedactTokenFilter(logging.Filter):
@@ -46,6 +47,10 @@ def configure_logging(level: str, token: str | None, stream: TextIO | None = Non
     root.setLevel(level)
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Extraction libraries log a page they cannot parse as an ERROR; for us that
+    # is an expected answer ("not an article"), reported by our own code.
+    for name in _EXTRACTORS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     if token:
         for existing in root.handlers:
             existing.addFilter(RedactTokenFilter(token))
