@@ -212,7 +212,11 @@ class ChineseText:
         return out
 
     def mentions(self) -> list[tuple[int, str]]:
-        """Every ``(position, name)`` mention in the text (outside quotes)."""
+        """Every ``(position, name)`` mention in the text (outside quotes); computed once."""
+        return list(self._mentions)
+
+    @cached_property
+    def _mentions(self) -> list[tuple[int, str]]:
         out: list[tuple[int, str]] = []
         for clause in _clauses(self.text, 0, len(self.text)):
             begin, seg = clause
