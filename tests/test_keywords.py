@@ -58,3 +58,13 @@ def test_terms_use_stopwords_and_light_stemming_in_english() -> None:
 def test_chinese_terms_are_character_bigrams_without_stop_bigrams() -> None:
     assert terms("潮汐发电", "zh") == ["潮汐", "汐发", "发电"]
     assert "我们" not in terms("我们修建了港口", "zh")
+
+
+def test_book_length_text_is_sampled_across_its_whole_length() -> None:
+    from bot.summarise.keywords import SAMPLE_CHARS, _sample
+
+    text = "".join(f"第{i}段落的内容写在这里。" for i in range(60_000))
+    sample = _sample(text)
+    assert len(sample) <= SAMPLE_CHARS + 10
+    assert text[:100] in sample and text[-(SAMPLE_CHARS // 8) :] in sample
+    assert _sample("short text") == "short text"
