@@ -103,8 +103,8 @@ def _sample(text: str) -> str:
     if len(text) <= SAMPLE_CHARS:
         return text
     width = SAMPLE_CHARS // _SAMPLE_WINDOWS
-    step = (len(text) - width) // (_SAMPLE_WINDOWS - 1)
-    return "\n".join(text[k * step : k * step + width] for k in range(_SAMPLE_WINDOWS))
+    starts = [round(k * (len(text) - width) / (_SAMPLE_WINDOWS - 1)) for k in range(_SAMPLE_WINDOWS)]
+    return "\n".join(text[start : start + width] for start in starts)
 
 
 def _content_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
