@@ -318,3 +318,19 @@ def test_straight_quotes_in_chinese_pair_without_spaces() -> None:
     text = '没有国权就没有人权;"一国两制"的构想是以正确区分主权为基础的。研究"外部性"问题。他说"我们明天就出发，不再等了。"然后走了。'
     quotes = find_quotes(text, "zh")
     assert [q.text for q in quotes] == ["我们明天就出发，不再等了。"]
+
+
+def test_chinese_surname_with_title_expands_to_the_full_name() -> None:
+    text = (
+        "市交通局局長王建國在開通儀式上表示：「無人駕駛不是為了取代司機。」"
+        "記者隨後追問運營成本。王局長說：「成本會在三年內降下來。」"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國", "王建國"]
+
+
+def test_a_title_with_two_candidates_is_not_guessed() -> None:
+    text = (
+        "局長王建國表示：「新線路明年開通。」副局長王小明表示：「票價不會上漲。」"
+        "王局長說：「我們會公開所有數據。」"
+    )
+    assert find_quotes(text, "zh")[-1].speaker == "王局長"

@@ -255,15 +255,29 @@ class _People:
         self._honorifics: dict[str, str] | None = None
 
     def full(self, word: str) -> str:
-        """A one-word Latin name expanded to the full name the text uses."""
+        """A one-word Latin name, or a Chinese surname with a title (王局長),
+        expanded to the full name the text uses."""
         if word not in self._full:
-            if " " in word or not re.fullmatch(r"[A-Z][\w’'\-]+", word):
+            if self.doc is not None and _HAN.search(word):
+                self._full[word] = self._chinese_full(word)
+            elif " " in word or not re.fullmatch(r"[A-Z][\w’'\-]+", word):
                 self._full[word] = word
             elif self.doc is not None and word in self.doc.latin_full:
                 self._full[word] = self.doc.latin_full[word]
             else:
                 self._full[word] = english.known_full_name(self.text, word) or word
         return self._full[word]
+
+    def _chinese_full(self, word: str) -> str:
+        """``王局長`` → ``王建國`` when the text names exactly one 王 before."""
+        assert self.doc is not None
+        titles = [t for t in chinese.titles_zh() if word.endswith(t) and len(word) > len(t)]
+        surname = word[: -len(titles[0])] if titles else word
+        if surname not in chinese.surnames_zh():
+            return word
+        fuller = {n for _p, n in self.doc.mentions() if n.startswith(surname) and len(n) > len(surname)}
+        fuller = {n for n in fuller if not any(n.endswith(t) for t in chinese.titles_zh())}
+        return fuller.pop() if len(fuller) == 1 else word
 
     def gender(self, name: str) -> str:
         """``m``, ``f`` or ``?`` (unknown, compatible with either)."""
