@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
 _NLTK_PREFIX = "llama_index/core/_static/nltk_cache/"
@@ -29,15 +31,6 @@ class Item:
     title: str | None
     body: str
     reference: str
-
-
-def shared_dir() -> Path:
-    """The shared data folder (``KEYPOINT_SHARED``, else ``../shared``)."""
-    named = os.environ.get("KEYPOINT_SHARED")
-    path = Path(named) if named else ROOT.parent / "shared"
-    if not path.is_dir():
-        sys.exit(f"shared data not found at {path} (set KEYPOINT_SHARED)")
-    return path
 
 
 def load_bbc(limit: int | None = None) -> list[Item]:
