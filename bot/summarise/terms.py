@@ -52,10 +52,16 @@ def han_terms(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+@lru_cache(maxsize=None)
+def _word_stopwords(language: str) -> frozenset[str]:
+    """The language's stopwords plus English ones (English words turn up everywhere)."""
+    return stopwords(language) | stopwords("en")
+
+
 def terms(text: str, language: str) -> list[str]:
     """Content terms of ``text``: Han bigrams for Chinese runs, stemmed words otherwise."""
     found: list[str] = []
-    stop = stopwords(language) | stopwords("en")
+    stop = _word_stopwords(language)
     zh_stop = stopwords("zh")
     for run in _HAN_RUN.findall(text):
         found.extend(t for t in han_terms(run) if t not in zh_stop)
