@@ -40,3 +40,26 @@ async def test_a_dead_worker_fails_one_request_and_the_pool_is_replaced(tmp_path
     finally:
         await summaries.close()
         await storage.close()
+
+
+async def test_busy_once_more_work_is_in_flight_than_the_workers_can_start(tmp_path: Path) -> None:
+    settings = Settings(db_path=tmp_path / "s.sqlite3", workers=1)
+    storage = SQLiteStorage(settings.db_path)
+    await storage.open()
+    summaries = Summaries(settings, storage, Fetcher(settings))
+    try:
+        await summaries.start()
+        texts = [f"{pasted_text()} Variant {i}." for i in range(3)]
+        jobs = [asyncio.ensure_future(summaries.for_text(t)) for t in texts]
+        seen_busy = False
+        for _ in range(200):  # the jobs check the cache first, then register as in flight
+            seen_busy = seen_busy or summaries.busy
+            if seen_busy or all(job.done() for job in jobs):
+                break
+            await asyncio.sleep(0.002)
+        assert seen_busy  # three in flight > 2 × 1 worker
+        await asyncio.gather(*jobs)
+        assert not summaries.busy
+    finally:
+        await summaries.close()
+        await storage.close()
