@@ -142,3 +142,14 @@ def test_seed_article_points_are_content(shared: Path) -> None:
         assert "本站" not in point  # the site footer
         assert len(point) >= 15
     assert any("OpenAI" in p for p in points)
+
+
+def test_a_greeting_is_not_taken_for_the_lead() -> None:
+    text = (
+        "各位听众好，我是李明。\n"
+        "山城市政府周一宣布，全市首条无人驾驶公交线路将于下月正式开通，全程十二公里。\n"
+        "这条线路连接高铁站和大学城，每天早上六点至晚上十点运营，高峰时段每十分钟一班。\n"
+        "交通局表示，线路的运营数据将实时上传至监管平台，并根据试运行结果决定是否扩大规模。\n"
+    )
+    points = summarise(text, language="zh", points=1).points
+    assert points == ["山城市政府周一宣布，全市首条无人驾驶公交线路将于下月正式开通，全程十二公里。"]

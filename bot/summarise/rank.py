@@ -138,6 +138,12 @@ def features(
     for ok in allowed:
         places.append(seen)
         seen += 1 if ok else 0
+    # The lead is the first real sentence that says something: a greeting or
+    # a one-line opener ("各位好，我是安东尼。", "Hello again.") is not the news.
+    lead_at = next(
+        (i for i, (ok, t) in enumerate(zip(allowed, texts)) if ok and length_units(t) >= MIN_LEAD_UNITS),
+        next((i for i, ok in enumerate(allowed) if ok), -1),
+    )
     for index, (text, vector) in enumerate(zip(texts, vectors)):
         # Centrality: the sentence's distinct terms against the counts of the
         # rest of the document (itself left out, or long sentences win by
@@ -160,7 +166,7 @@ def features(
                 "window": window_sums[index] / (2 * span),
                 "overlap": sum(w for _, w in links[index]),
                 "pagerank": ranks[index],
-                "lead": 1.0 if places[index] == 0 and allowed[index] else 0.0,
+                "lead": 1.0 if index == lead_at else 0.0,
                 "position": 1.0 / math.sqrt(places[index] + 1),
                 "title": len(title_terms & vector.keys()) / len(title_terms) if title_terms else 0.0,
                 "length": length_score(units, ideal),
@@ -174,6 +180,9 @@ def features(
         for row in rows:
             row[name] /= top  # relative to the document's most central sentence
     return rows, vectors
+
+
+MIN_LEAD_UNITS = 8.0  # word units (about 13 Han characters)
 
 
 def neighbourhood(count: int) -> int:
