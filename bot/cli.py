@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from urllib.parse import unquote
 from typing import Any, TextIO
 
 from bot.config import Settings, get_settings
@@ -149,7 +150,7 @@ def format_for_terminal(digest: Digest, width: int = 88) -> str:
         lines += ["", "Keywords: " + ", ".join(summary.keywords)]
     lines += ["", f"Reduced by {digest.reduction_percent}% · {digest.reading_minutes} min read"]
     if article.url:
-        lines.append(f"Source: {article.url}")
+        lines.append(f"Source: {unquote(article.url)}")  # readable: 法国 rather than %E6%B3%95%E5%9B%BD
     return "\n".join(lines)
 
 
