@@ -68,3 +68,13 @@ def test_book_length_text_is_sampled_across_its_whole_length() -> None:
     assert len(sample) <= SAMPLE_CHARS + 10
     assert text[:100] in sample and text[-(SAMPLE_CHARS // 8) :] in sample
     assert _sample("short text") == "short text"
+
+
+def test_long_chinese_terms_are_not_cut_into_six_character_pieces() -> None:
+    text = (
+        "西藏自治区农业农村厅召开会议。会议由西藏自治区农业农村厅主持。"
+        "记者从西藏自治区农业农村厅了解到，今年将改造卫生厕所四万座。"
+        "西藏自治区农业农村厅表示，农牧区人居环境将继续改善。"
+    )
+    keywords = extract_keywords(text, "zh")
+    assert not any(len(k) == 6 and k in "西藏自治区农业农村厅" for k in keywords), keywords

@@ -173,4 +173,43 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
         if title and gram in title:
             score *= 1.5
         results.append((gram, score))
-    return results
+    return _grow_capped(results, runs, edges)
+
+
+def _grow_capped(results: list[tuple[str, float]], runs: list[str], edges: frozenset[str]) -> list[tuple[str, float]]:
+    """Grams cut off at :data:`_MAX_HAN` grown to the whole repeated term.
+
+    ``西藏自治区农业农村厅`` counts as the 6-grams ``藏自治区农业`` and ``自治区农业农``;
+    where every occurrence goes on with the same characters the term is
+    grown to where they part, and the pieces collapse into one keyword.
+    """
+    joined = "\n".join(runs)
+    best: dict[str, float] = {}
+    for gram, score in results:
+        if len(gram) == _MAX_HAN:
+            gram = _maximal_repeat(joined, gram)
+            while len(gram) > 2 and gram[-1] in edges:
+                gram = gram[:-1]
+            while len(gram) > 2 and gram[0] in edges:
+                gram = gram[1:]
+        best[gram] = max(score, best.get(gram, 0.0))
+    return list(best.items())
+
+
+def _maximal_repeat(text: str, gram: str, limit: int = 12) -> str:
+    """``gram`` extended while all its occurrences in ``text`` agree on the next character."""
+    starts = [m.start() for m in re.finditer(re.escape(gram), text)]
+    if len(starts) < 2:
+        return gram
+    begin, end = 0, len(gram)
+    while end - begin < limit:
+        following = {text[s + end] if s + end < len(text) else "\n" for s in starts}
+        if len(following) != 1 or following == {"\n"}:
+            break
+        end += 1
+    while end - begin < limit:
+        preceding = {text[s + begin - 1] if s + begin > 0 else "\n" for s in starts}
+        if len(preceding) != 1 or preceding == {"\n"}:
+            break
+        begin -= 1
+    return text[starts[0] + begin : starts[0] + end]
