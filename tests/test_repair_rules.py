@@ -199,3 +199,18 @@ def test_realign_needs_chinese_before_a_lone_shifted_pair(real: str) -> None:
 def test_balance_accepts_ascii_quote_paired_with_a_curly_one() -> None:
     text = '利用俄罗斯"和平号”空间站进行了实验，他说“好"。'
     assert balance_quote_marks(text) == text
+
+
+def test_empty_brackets_left_by_removed_links_go() -> None:
+    from bot.repair.rules import drop_empty_brackets
+
+    assert drop_empty_brackets("（）江苏省委常委曹路宝强调要抓实工作。") == "江苏省委常委曹路宝强调要抓实工作。"
+    assert drop_empty_brackets("Photo: [] The council met.") == "Photo:  The council met."
+    assert drop_empty_brackets("新华社（ ）电") == "新华社电"
+
+
+def test_empty_brackets_after_a_word_are_real() -> None:
+    from bot.repair.rules import drop_empty_brackets
+
+    for real in ("Call f() to start.", "Use list[] in the type.", "x()() twice"):
+        assert drop_empty_brackets(real) == real

@@ -52,6 +52,17 @@ _BROKEN_CLOSE_TAG = re.compile(r"\?/(?:span|div|p|strong|em|b|i|a|font)>", re.IG
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 
+_EMPTY_BRACKETS = re.compile(r"(?<![A-Za-z0-9_)\]])[（(【\[]\s*[)）】\]]")
+
+
+def drop_empty_brackets(text: str) -> str:
+    """Remove brackets left empty where a link, image credit or icon was (``（）江苏…``).
+
+    Brackets right after a Latin letter or digit stay: ``f()`` in a sentence about code is real.
+    """
+    return _EMPTY_BRACKETS.sub("", text)
+
+
 def strip_markup_remnants(text: str) -> str:
     """Drop leftover tags (``</span>``) and decode stray entities (``&nbsp;``)."""
     text = _BROKEN_CLOSE_TAG.sub("", text)
@@ -176,6 +187,7 @@ RULES: tuple[Rule, ...] = (
     fix_mojibake,
     realign_shifted_gbk,
     strip_markup_remnants,
+    drop_empty_brackets,
     remove_glued_pinyin,
     restore_name_dots,
     drop_image_placeholders,
