@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -17,13 +19,23 @@ from bot.telegram.service import Summaries
 from tests.support.bot_articles import LIBRARY_PARAGRAPHS, pasted_text
 
 
-async def test_a_dead_worker_fails_one_request_and_the_pool_is_replaced(tmp_path: Path) -> None:
+@asynccontextmanager
+async def started_service(tmp_path: Path) -> AsyncIterator[Summaries]:
+    """A summary service with one worker over a fresh database, started and closed."""
     settings = Settings(db_path=tmp_path / "s.sqlite3", workers=1)
     storage = SQLiteStorage(settings.db_path)
     await storage.open()
     summaries = Summaries(settings, storage, Fetcher(settings))
     try:
         await summaries.start()
+        yield summaries
+    finally:
+        await summaries.close()
+        await storage.close()
+
+
+async def test_a_dead_worker_fails_one_request_and_the_pool_is_replaced(tmp_path: Path) -> None:
+    async with started_service(tmp_path) as summaries:
         key, digest = await summaries.for_text(pasted_text())
         assert key.startswith("t") and digest.summary.points
         pool = summaries._executor
@@ -37,18 +49,10 @@ async def test_a_dead_worker_fails_one_request_and_the_pool_is_replaced(tmp_path
         assert again.summary.points
         # the first text is still cached: no worker needed
         assert (await summaries.for_text(pasted_text()))[1] == digest
-    finally:
-        await summaries.close()
-        await storage.close()
 
 
 async def test_busy_once_more_work_is_in_flight_than_the_workers_can_start(tmp_path: Path) -> None:
-    settings = Settings(db_path=tmp_path / "s.sqlite3", workers=1)
-    storage = SQLiteStorage(settings.db_path)
-    await storage.open()
-    summaries = Summaries(settings, storage, Fetcher(settings))
-    try:
-        await summaries.start()
+    async with started_service(tmp_path) as summaries:
         texts = [f"{pasted_text()} Variant {i}." for i in range(3)]
         jobs = [asyncio.ensure_future(summaries.for_text(t)) for t in texts]
         seen_busy = False
@@ -60,6 +64,3 @@ async def test_busy_once_more_work_is_in_flight_than_the_workers_can_start(tmp_p
         assert seen_busy  # three in flight > 2 × 1 worker
         await asyncio.gather(*jobs)
         assert not summaries.busy
-    finally:
-        await summaries.close()
-        await storage.close()
