@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _summ_common import CharTokenizer, Item, load_bbc, load_csl  # noqa: E402
 
 from bot.summarise import prepare_units  # noqa: E402
-from bot.summarise.rank import FEATURES, choose, features, length_score, length_units  # noqa: E402
+from bot.summarise.rank import FEATURES, choose, features, length_score  # noqa: E402
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "bot/summarise/data/weights.json"
 
@@ -57,13 +57,13 @@ def prepare(items: list[Item], language: str, n: int) -> list[Case]:
         tokenize = tokenizers.DefaultTokenizer(use_stemmer=True).tokenize
     cases = []
     for item in items:
-        texts, eligible = prepare_units(item.body)
+        texts, eligible, sizes = prepare_units(item.body)
         if not texts:
             continue
-        rows, vectors = features(texts, language, item.title, eligible)
+        rows, vectors = features(texts, language, item.title, eligible, sizes)
         cases.append(
             Case(
-                rows, [length_units(t) for t in texts], vectors, eligible,
+                rows, sizes, vectors, eligible,
                 [_grams(tokenize(t)) for t in texts], _grams(tokenize(item.reference)), n,
             )
         )

@@ -27,8 +27,8 @@ def adaptive_point_count(sentence_count: int) -> int:
     return max(3, min(7, 2 + sentence_count // 10))
 
 
-def prepare_units(text: str) -> tuple[list[str], list[bool]]:
-    """(unit texts, whether each may become a key point) of ``text``.
+def prepare_units(text: str) -> tuple[list[str], list[bool], list[float]]:
+    """(unit texts, whether each may become a key point, their sizes in words) of ``text``.
 
     Only real sentences are eligible; a text with none falls back to its
     other content units, so a punctuation-free note still gets points.
@@ -37,7 +37,7 @@ def prepare_units(text: str) -> tuple[list[str], list[bool]]:
     eligible = [u.kind == RANKABLE for u in units]
     if not any(eligible):
         eligible = [u.kind in _FALLBACK_KINDS for u in units]
-    return [u.text for u in units], eligible
+    return [u.text for u in units], eligible, [u.size for u in units]
 
 
 def summarise(
@@ -50,9 +50,9 @@ def summarise(
 ) -> Summary:
     """Key points (in document order), keywords and quotes of ``text``."""
     language = language or detect_language(text)
-    texts, eligible = prepare_units(text)
+    texts, eligible, sizes = prepare_units(text)
     count = points if points is not None else adaptive_point_count(sum(eligible))
-    chosen = rank_points(texts, language, title, count, eligible)
+    chosen = rank_points(texts, language, title, count, eligible, sizes)
     point_texts = [texts[i] for i in chosen]
     quotes = select_quotes(find_quotes(text, language), point_texts, max_quotes) if max_quotes > 0 else []
     keywords = extract_keywords(text, language, title=title)

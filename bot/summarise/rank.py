@@ -23,12 +23,14 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from functools import lru_cache
+from operator import mul
 from importlib import resources
 
 from bot.summarise.lexicon import phrases
+from bot.summarise.units import size as length_units
 from bot.summarise.terms import terms
 
 FEATURES = (
@@ -47,8 +49,6 @@ CENTROID_EXPONENT = 0.15
 NEAR_IDENTICAL = 0.9
 _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
-_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -64,11 +64,6 @@ def language_weights(language: str) -> dict[str, float]:
     merged = dict(settings["weights"])  # type: ignore[arg-type]
     merged.update(settings.get("overrides", {}).get(language, {}))  # type: ignore[attr-defined]
     return merged
-
-
-def length_units(text: str) -> float:
-    """Length in word units: a word, or about 1.6 Han characters (a Chinese word)."""
-    return len(_LATIN_WORD.findall(text)) + len(_HAN_CHAR.findall(text)) / 1.6
 
 
 def length_score(units: float, ideal: float) -> float:
@@ -88,14 +83,47 @@ def tfidf_vectors(bags: Sequence[Counter[str]], frequency: Counter[str] | None =
     """
     if frequency is None:
         frequency = Counter(chain.from_iterable(bags))
-    total = len(bags) + 1
-    idf = {term: math.log(total / count) + 1.0 for term, count in frequency.items()}
+    return _unit_vectors(bags, _idf(frequency, len(bags)))
+
+
+def _idf(frequency: Counter[str], count: int, at_least: int = 1) -> dict[str, float]:
+    """IDF over ``count`` sentences of the terms in at least ``at_least`` of them."""
+    base = math.log(count + 1) + 1.0
+    return {term: base - math.log(seen) for term, seen in frequency.items() if seen >= at_least}
+
+
+def _unit_vectors(
+    bags: Sequence[dict[str, int]], idf: dict[str, float], extra_squares: Sequence[float] | None = None
+) -> list[dict[str, float]]:
+    """TF-IDF vectors of ``bags`` scaled to unit length.
+
+    ``extra_squares`` adds, per bag, the squared weights of terms left out of
+    it, so a vector of shared terms only has the norm of the whole sentence.
+    """
     vectors = []
-    for bag in bags:
-        vector = {t: idf[t] if c == 1 else (1.0 + math.log(c)) * idf[t] for t, c in bag.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors.append({t: v / norm for t, v in vector.items()})
+    for index, bag in enumerate(bags):
+        values = [idf[t] * _tf(c) for t, c in bag.items()]
+        square = sum(map(mul, values, values)) + (extra_squares[index] if extra_squares else 0.0)
+        scale = 1.0 / (math.sqrt(square) or 1.0)
+        vectors.append(dict(zip(bag, [v * scale for v in values])))
     return vectors
+
+
+def _square_tf_sum(counts: Iterable[int]) -> float:
+    """Σ tf(c)² over ``counts``: a table lookup per term, in C."""
+    counts = list(counts)
+    if counts and max(counts) >= len(_TF):
+        return sum(_tf(c) ** 2 for c in counts)
+    return sum(map(_TF_SQUARED.__getitem__, counts))
+
+
+def _tf(count: int) -> float:
+    """Sublinear term frequency."""
+    return _TF[count] if count < len(_TF) else 1.0 + math.log(count)
+
+
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 32)]
+_TF_SQUARED = [w * w for w in _TF]
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -104,12 +132,17 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def features(
-    texts: Sequence[str], language: str, title: str | None = None, eligible: Sequence[bool] | None = None
+    texts: Sequence[str],
+    language: str,
+    title: str | None = None,
+    eligible: Sequence[bool] | None = None,
+    sizes: Sequence[float] | None = None,
 ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """(feature values of each sentence, each roughly in [0, 1]; TF-IDF vectors).
 
     Position counts only ``eligible`` sentences, so the lead is the first real
-    sentence, not a menu or headline above it.
+    sentence, not a menu or headline above it. ``sizes`` are the texts'
+    :func:`length_units` when the splitter has measured them already.
     """
     found = [terms(t, language) for t in texts]
     bags = [Counter(f) for f in found]
@@ -118,49 +151,60 @@ def features(
     # Counter counts in C, rather than by merging Counters in Python.
     counts: Counter[str] = Counter(chain.from_iterable(found))
     frequency: Counter[str] = Counter(chain.from_iterable(bags))
-    vectors = tfidf_vectors(bags, frequency)
-    total_square = sum(c * c for c in counts.values())
-    # Coverage: how many of the document's recurring terms a sentence holds,
-    # relative to the best sentence — long central sentences cover the most.
+    # A term of one sentence only links it to nothing: it adds to norms but
+    # to no cosine, centroid dot product or coverage. Most Chinese bigrams are
+    # such terms, so the per-term work below runs on the shared ones only.
+    shared = [{t: c for t, c in bag.items() if frequency[t] > 1} for bag in bags]
+    idf = _idf(frequency, len(bags), at_least=2)
+    lone_idf = math.log(len(bags) + 1) + 1.0  # _idf of a term in one sentence
+    lone_squares = [
+        lone_idf * lone_idf * (_square_tf_sum(bag.values()) - _square_tf_sum(kept.values()))
+        for bag, kept in zip(bags, shared)
+    ]
+    vectors = _unit_vectors(shared, idf, lone_squares)
+    total_square = sum(map(mul, counts.values(), counts.values()))
     log_frequency = {t: math.log(f) for t, f in frequency.items() if f > 1}
-    covers = [sum(log_frequency.get(t, 0.0) for t in bag) for bag in bags]
-    top_cover = max(covers, default=0.0) or 1.0
     title_terms = set(terms(title or "", language))
-    cues = phrases(f"cues-{language}")
     ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
     count = len(texts)
-    rows = []
     span = neighbourhood(count)
-    window_sums, links = _graph(bags, vectors, span)
+    window_sums, links = _graph([len(bag) for bag in bags], vectors, span)
     ranks = _pagerank(links)
     allowed = eligible if eligible is not None else [True] * count
     places, seen = [], 0
     for ok in allowed:
         places.append(seen)
         seen += 1 if ok else 0
+    if sizes is None:
+        sizes = [length_units(t) for t in texts]
     # The lead is the first real sentence that says something: a greeting or
     # a one-line opener ("各位好，我是安东尼。", "Hello again.") is not the news.
     lead_at = next(
-        (i for i, (ok, t) in enumerate(zip(allowed, texts)) if ok and length_units(t) >= MIN_LEAD_UNITS),
+        (i for i, (ok, units) in enumerate(zip(allowed, sizes)) if ok and units >= MIN_LEAD_UNITS),
         next((i for i, ok in enumerate(allowed) if ok), -1),
     )
-    for index, (text, vector) in enumerate(zip(texts, vectors)):
+    covers = [sum(map(log_frequency.__getitem__, kept)) for kept in shared]
+    top_cover = max(covers, default=0.0) or 1.0
+    rows = []
+    for index, (text, bag, kept, units) in enumerate(zip(texts, bags, shared, sizes)):
         # Centrality: the sentence's distinct terms against the counts of the
         # rest of the document (itself left out, or long sentences win by
         # self-similarity); dividing by |terms| ** CENTROID_EXPONENT rather
         # than the cosine's 0.5 keeps a mild preference for sentences that say more.
-        bag = bags[index]
-        dot = 0
-        removed = 0
-        for term, c in bag.items():
-            whole = counts[term]
-            dot += whole - c
-            removed += c * (2 * whole - c)  # whole² - (whole - c)²
+        # A lone term's whole count is its own: it adds c² to what leaving
+        # the sentence out removes, and nothing to the dot product.
+        own = list(kept.values())
+        whole = list(map(counts.__getitem__, kept))
+        dot = sum(whole) - sum(own)
+        every = bag.values()
+        removed = 2 * sum(map(mul, own, whole)) - sum(map(mul, own, own))  # Σ whole² - (whole - c)²
+        removed += sum(map(mul, every, every)) - sum(map(mul, own, own))
         rest = math.sqrt(max(1.0, total_square - removed))
-        units = length_units(text)
         rows.append(
             {
                 "centroid": dot / (len(bag) ** CENTROID_EXPONENT * rest) if bag else 0.0,
+                # Coverage: how many of the document's recurring terms it
+                # holds, relative to the best sentence.
                 "coverage": covers[index] / top_cover,
                 "long": min(1.0, units / 60.0),
                 "window": window_sums[index] / (2 * span),
@@ -168,9 +212,9 @@ def features(
                 "pagerank": ranks[index],
                 "lead": 1.0 if index == lead_at else 0.0,
                 "position": 1.0 / math.sqrt(places[index] + 1),
-                "title": len(title_terms & vector.keys()) / len(title_terms) if title_terms else 0.0,
+                "title": len(title_terms & bag.keys()) / len(title_terms) if title_terms else 0.0,
                 "length": length_score(units, ideal),
-                "cue": 1.0 if _has_cue(text, cues) else 0.0,
+                "cue": 1.0 if _has_cue(text, language) else 0.0,
                 "numbers": 1.0 if _DIGIT.search(text) else 0.0,
                 "names": min(1.0, len(_NAME.findall(text)) / 3),
             }
@@ -195,13 +239,17 @@ def neighbourhood(count: int) -> int:
 
 
 def _graph(
-    bags: Sequence[Counter[str]], vectors: Sequence[dict[str, float]], span: int
+    term_counts: Sequence[int], vectors: Sequence[dict[str, float]], span: int
 ) -> tuple[list[float], list[list[tuple[int, float]]]]:
-    """(sum of cosines to neighbours, TextRank overlap links) within ``span``."""
-    count = len(bags)
+    """(sum of cosines to neighbours, TextRank overlap links) within ``span``.
+
+    ``term_counts`` are the sentences' numbers of distinct terms (TextRank's
+    lengths); the vectors may hold only the terms sentences share.
+    """
+    count = len(vectors)
     sums = [0.0] * count
     links: list[list[tuple[int, float]]] = [[] for _ in range(count)]
-    logs = [math.log(len(bag)) if len(bag) > 1 else 0.0 for bag in bags]
+    logs = [math.log(n) if n > 1 else 0.0 for n in term_counts]
     for i in range(count):
         vector = vectors[i]
         for j in range(i + 1, min(count, i + span + 1)):
@@ -239,20 +287,20 @@ def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.8
     return rank
 
 
-def _has_cue(text: str, cues: tuple[str, ...]) -> bool:
-    """Whether a cue phrase occurs (as a word, for Latin-script cues)."""
-    lowered = text.lower()
-    for cue in cues:
-        at = lowered.find(cue)
-        if at >= 0 and (not cue.isascii() or _is_word_at(lowered, at, len(cue))):
-            return True
-    return False
+@lru_cache(maxsize=None)
+def _cue_pattern(language: str) -> re.Pattern[str] | None:
+    """One pattern for all of a language's cue phrases; Latin-script ones as whole words."""
+    parts = [
+        rf"(?<![^\W_]){re.escape(cue)}(?![^\W_])" if cue.isascii() else re.escape(cue)
+        for cue in phrases(f"cues-{language}")
+    ]
+    return re.compile("|".join(parts)) if parts else None
 
 
-def _is_word_at(text: str, at: int, size: int) -> bool:
-    before = text[at - 1] if at else " "
-    after = text[at + size] if at + size < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
+def _has_cue(text: str, language: str) -> bool:
+    """Whether one of ``language``'s cue phrases occurs in ``text``."""
+    pattern = _cue_pattern(language)
+    return bool(pattern and pattern.search(text.lower()))
 
 
 def score_rows(rows: Sequence[dict[str, float]], weight: dict[str, float]) -> list[float]:
@@ -291,12 +339,13 @@ def rank_points(
     title: str | None,
     count: int,
     eligible: Sequence[bool] | None = None,
+    sizes: Sequence[float] | None = None,
 ) -> list[int]:
     """Indices of the ``count`` key-point sentences among ``texts``, in order."""
     if not texts or count <= 0:
         return []
     settings = weights()
     allowed = list(eligible) if eligible is not None else [True] * len(texts)
-    rows, vectors = features(texts, language, title, allowed)
+    rows, vectors = features(texts, language, title, allowed, sizes)
     scores = score_rows(rows, language_weights(language))
     return choose(scores, vectors, count, allowed, float(settings["max_similarity"]))  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.summarise.lexicon import word_list
-from bot.summarise.units import classify
+from bot.summarise.units import classify, size
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class Sentence:
     end: int
     paragraph: int
     kind: str = "sentence"
+    size: float = 0.0  # in words: Latin words plus Han characters / 1.6
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -64,9 +65,10 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             lead = len(chunk) - len(chunk.lstrip())
             begin = offset + start + lead
-            kind = classify(stripped, whole_line=len(spans) == 1)
+            words = size(stripped)
+            kind = classify(stripped, whole_line=len(spans) == 1, words=words)
             units.append(Sentence(text[begin : begin + len(stripped)].replace("\n", " "), begin,
-                                  begin + len(stripped), number, kind))
+                                  begin + len(stripped), number, kind, words))
         offset += len(line) + 1
     return units
 

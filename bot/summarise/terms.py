@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import add
 
 from bot.summarise.lexicon import word_list
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+# Two word characters in a row: all a term outside Han runs needs.
+_NOT_HAN_WORD = re.compile(r"[^\W_]{2}")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _SUFFIXES = (
     ("ational", "ate"), ("ization", "ize"), ("iveness", "ive"), ("fulness", "ful"),
@@ -61,11 +64,18 @@ def _word_stopwords(language: str) -> frozenset[str]:
 def terms(text: str, language: str) -> list[str]:
     """Content terms of ``text``: Han bigrams for Chinese runs, stemmed words otherwise."""
     found: list[str] = []
-    stop = _word_stopwords(language)
     zh_stop = stopwords("zh")
-    for run in _HAN_RUN.findall(text):
-        found.extend(t for t in han_terms(run) if t not in zh_stop)
-    for word in _WORD.findall(_HAN_RUN.sub(" ", text)):
+    runs = _HAN_RUN.findall(text)
+    for run in runs:
+        if len(run) == 1:
+            found.append(run)
+        else:
+            found += [t for t in map(add, run, run[1:]) if t not in zh_stop]
+    rest = _HAN_RUN.sub(" ", text) if runs else text
+    if not _NOT_HAN_WORD.search(rest):
+        return found  # all Chinese: nothing left to scan word by word
+    stop = _word_stopwords(language)
+    for word in _WORD.findall(rest):
         lowered = word.lower()
         if lowered in stop or lowered.isdigit() or len(lowered) < 2:
             continue

@@ -35,10 +35,13 @@ def size(text: str) -> float:
     return len(_LATIN_WORD.findall(text)) + len(_HAN.findall(text)) / 1.6
 
 
-def classify(text: str, *, whole_line: bool) -> str:
-    """The kind of unit ``text`` is; ``whole_line`` when it fills its line alone."""
+def classify(text: str, *, whole_line: bool, words: float | None = None) -> str:
+    """The kind of unit ``text`` is; ``whole_line`` when it fills its line alone.
+
+    ``words`` is ``size(text)`` when the caller has it already.
+    """
     lowered = text.lower()
-    words = size(text)
+    words = size(text) if words is None else words
     ended = bool(_END.search(text))
     if _is_navigation(text, lowered, words, ended):
         return "navigation"
