@@ -78,3 +78,14 @@ def test_long_chinese_terms_are_not_cut_into_six_character_pieces() -> None:
     )
     keywords = extract_keywords(text, "zh")
     assert not any(len(k) == 6 and k in "西藏自治区农业农村厅" for k in keywords), keywords
+
+
+def test_numbers_are_never_keywords_but_model_names_are() -> None:
+    text = (
+        "Turbine output rose 6.0 percent to 4.75 gigawatts in the A320 upgrade.\n"
+        "Output of 6.0 percent was expected; the A320 upgrade cost 4.75 million.\n"
+        "涡轮机产量增长6.0%，达到4.75吉瓦。涡轮机产量的6.0%增长来自A320升级。"
+    )
+    keywords = extract_keywords(text, "en")
+    assert any(k.startswith("A320") for k in keywords)
+    assert not {"6.0", "4.75"} & set(keywords)

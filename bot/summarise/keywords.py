@@ -22,7 +22,8 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Words, keeping inner hyphens, dots and digits ("GPT-4", "U.S."), and the
 # punctuation that ends a phrase.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&.-]*[A-Za-z0-9]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
-_ALNUM = re.compile(r"[A-Za-z0-9]")
+# A piece without a Latin letter yields only numbers, which are never keywords.
+_LETTER = re.compile(r"[A-Za-z]")
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters
 MIN_KEYWORDS, MAX_KEYWORDS = 5, 8
@@ -70,7 +71,8 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
     longest = _longest_extension(counts)
     results = []
     for key, count in counts.items():
-        if all(part.isdigit() for part in key) or (len(key) == 1 and len(key[0]) < 3):
+        if not any(_LETTER.search(part) for part in key) or (len(key) == 1 and len(key[0]) < 3):
+            # numbers ("2020", "6.0") and two-letter words are never keywords
             continue
         name = capitalised[key] >= 0.6 * count
         # Mostly part of a longer phrase: dropped — but a name outlives a
@@ -113,10 +115,10 @@ def _sample(text: str) -> str:
 def _content_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
     """Runs of consecutive content words, broken at stopwords, punctuation and Chinese."""
     runs: list[list[str]] = []
-    # Chinese text is mostly Han runs and punctuation: only the pieces between
-    # them that hold a Latin letter or digit are worth tokenising.
+    # Chinese text is mostly Han runs, punctuation and numbers: only the
+    # pieces between Han runs that hold a Latin letter are worth tokenising.
     for piece in _HAN_RUN.split(text):
-        if _ALNUM.search(piece):
+        if _LETTER.search(piece):
             _collect_runs(piece, stop, runs)
     return runs
 
