@@ -192,6 +192,9 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
     return _grow_capped(results, joined, edges)
 
 
+_GROW_AMONG = 4 * MAX_KEYWORDS
+
+
 def _grow_capped(results: list[tuple[str, float]], joined: str, edges: frozenset[str]) -> list[tuple[str, float]]:
     """Grams cut off at :data:`_MAX_HAN` grown to the whole repeated term.
 
@@ -199,9 +202,13 @@ def _grow_capped(results: list[tuple[str, float]], joined: str, edges: frozenset
     where every occurrence goes on with the same characters the term is
     grown to where they part, and the pieces collapse into one keyword.
     """
+    # Only grams that can still be chosen are worth growing: growing merges
+    # pieces under their best score, so it never lifts one from below this.
+    scores = sorted((score for _, score in results), reverse=True)
+    cutoff = scores[_GROW_AMONG - 1] if len(scores) >= _GROW_AMONG else 0.0
     best: dict[str, float] = {}
     for gram, score in results:
-        if len(gram) == _MAX_HAN:
+        if len(gram) == _MAX_HAN and score >= cutoff:
             gram = _maximal_repeat(joined, gram)
             while len(gram) > 2 and gram[-1] in edges:
                 gram = gram[:-1]

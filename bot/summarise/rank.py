@@ -102,7 +102,7 @@ def _unit_vectors(
     """
     vectors = []
     for index, bag in enumerate(bags):
-        values = [idf[t] * _tf(c) for t, c in bag.items()]
+        values = [idf[t] * (_TF[c] if c < _TF_SIZE else _tf(c)) for t, c in bag.items()]
         square = sum(map(mul, values, values)) + (extra_squares[index] if extra_squares else 0.0)
         scale = 1.0 / (math.sqrt(square) or 1.0)
         vectors.append(dict(zip(bag, [v * scale for v in values])))
@@ -112,17 +112,18 @@ def _unit_vectors(
 def _square_tf_sum(counts: Iterable[int]) -> float:
     """Σ tf(c)² over ``counts``: a table lookup per term, in C."""
     counts = list(counts)
-    if counts and max(counts) >= len(_TF):
+    if counts and max(counts) >= _TF_SIZE:
         return sum(_tf(c) ** 2 for c in counts)
     return sum(map(_TF_SQUARED.__getitem__, counts))
 
 
 def _tf(count: int) -> float:
     """Sublinear term frequency."""
-    return _TF[count] if count < len(_TF) else 1.0 + math.log(count)
+    return _TF[count] if count < _TF_SIZE else 1.0 + math.log(count)
 
 
-_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 32)]
+_TF_SIZE = 32
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, _TF_SIZE)]
 _TF_SQUARED = [w * w for w in _TF]
 
 
@@ -162,7 +163,6 @@ def features(
         for bag, kept in zip(bags, shared)
     ]
     vectors = _unit_vectors(shared, idf, lone_squares)
-    total_square = sum(map(mul, counts.values(), counts.values()))
     log_frequency = {t: math.log(f) for t, f in frequency.items() if f > 1}
     title_terms = set(terms(title or "", language))
     ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
@@ -185,24 +185,12 @@ def features(
     )
     covers = [sum(map(log_frequency.__getitem__, kept)) for kept in shared]
     top_cover = max(covers, default=0.0) or 1.0
+    centroids = _centroid_scores(bags, shared, counts)
     rows = []
-    for index, (text, bag, kept, units) in enumerate(zip(texts, bags, shared, sizes)):
-        # Centrality: the sentence's distinct terms against the counts of the
-        # rest of the document (itself left out, or long sentences win by
-        # self-similarity); dividing by |terms| ** CENTROID_EXPONENT rather
-        # than the cosine's 0.5 keeps a mild preference for sentences that say more.
-        # A lone term's whole count is its own: it adds c² to what leaving
-        # the sentence out removes, and nothing to the dot product.
-        own = list(kept.values())
-        whole = list(map(counts.__getitem__, kept))
-        dot = sum(whole) - sum(own)
-        every = bag.values()
-        removed = 2 * sum(map(mul, own, whole)) - sum(map(mul, own, own))  # Σ whole² - (whole - c)²
-        removed += sum(map(mul, every, every)) - sum(map(mul, own, own))
-        rest = math.sqrt(max(1.0, total_square - removed))
+    for index, (text, units) in enumerate(zip(texts, sizes)):
         rows.append(
             {
-                "centroid": dot / (len(bag) ** CENTROID_EXPONENT * rest) if bag else 0.0,
+                "centroid": centroids[index],
                 # Coverage: how many of the document's recurring terms it
                 # holds, relative to the best sentence.
                 "coverage": covers[index] / top_cover,
@@ -212,7 +200,7 @@ def features(
                 "pagerank": ranks[index],
                 "lead": 1.0 if index == lead_at else 0.0,
                 "position": 1.0 / math.sqrt(places[index] + 1),
-                "title": len(title_terms & bag.keys()) / len(title_terms) if title_terms else 0.0,
+                "title": len(title_terms & bags[index].keys()) / len(title_terms) if title_terms else 0.0,
                 "length": length_score(units, ideal),
                 "cue": 1.0 if _has_cue(text, language) else 0.0,
                 "numbers": 1.0 if _DIGIT.search(text) else 0.0,
@@ -224,6 +212,34 @@ def features(
         for row in rows:
             row[name] /= top  # relative to the document's most central sentence
     return rows, vectors
+
+
+def _centroid_scores(
+    bags: Sequence[Counter[str]], shared: Sequence[dict[str, int]], counts: Counter[str]
+) -> list[float]:
+    """Each sentence's distinct terms against the counts of the rest of the document.
+
+    The sentence itself is left out, or long sentences win by
+    self-similarity; dividing by |terms| ** CENTROID_EXPONENT rather than the
+    cosine's 0.5 keeps a mild preference for sentences that say more. Only
+    ``shared`` terms (in two sentences or more) reach the dot product; a lone
+    term's whole count is its own, so it adds just c² to what leaving the
+    sentence out removes.
+    """
+    total_square = sum(map(mul, counts.values(), counts.values()))
+    scores = []
+    for bag, kept in zip(bags, shared):
+        if not bag:
+            scores.append(0.0)
+            continue
+        own = list(kept.values())
+        whole = list(map(counts.__getitem__, kept))
+        every = bag.values()
+        dot = sum(whole) - sum(own)
+        # Σ whole² - (whole - c)² over shared terms, plus Σ c² over lone ones.
+        removed = 2 * sum(map(mul, own, whole)) - 2 * sum(map(mul, own, own)) + sum(map(mul, every, every))
+        scores.append(dot / (len(bag) ** CENTROID_EXPONENT * math.sqrt(max(1.0, total_square - removed))))
+    return scores
 
 
 MIN_LEAD_UNITS = 8.0  # word units (about 13 Han characters)
@@ -257,7 +273,7 @@ def _graph(
             if not shared:
                 continue
             other = vectors[j]
-            similarity = sum(vector[t] * other[t] for t in shared)
+            similarity = sum(map(mul, map(vector.__getitem__, shared), map(other.__getitem__, shared)))
             sums[i] += similarity
             sums[j] += similarity
             if logs[i] and logs[j]:
