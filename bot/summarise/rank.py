@@ -5,9 +5,9 @@ A sentence's score is a weighted sum of features, each in about [0, 1]:
 - ``centroid``: its distinct terms against the term counts of the rest of the
   document (the strongest single signal on the dev data);
 - ``coverage``: how many recurring terms it holds; ``long``/``length``: size;
-- ``window``, ``overlap``, ``pagerank``: cosine degree, TextRank-overlap degree
-  and PageRank in a graph linking each sentence only to its ``WINDOW``
-  neighbours on either side (fewer for huge texts), so cost stays linear;
+- ``overlap``, ``pagerank``: TextRank-overlap degree and PageRank in a graph
+  linking each sentence only to its ``WINDOW`` neighbours on either side
+  (fewer for huge texts), so cost stays linear;
 - ``lead``/``position``: the news lead, counted over real sentences only;
 - ``title``: share of title terms; ``cue``: cue words (``data/cues-*.txt``);
   ``numbers``/``names``: digits, capitalised names.
@@ -34,12 +34,12 @@ from bot.summarise.units import size as length_units
 from bot.summarise.terms import terms
 
 FEATURES = (
-    "centroid", "coverage", "long", "window", "overlap", "pagerank",
+    "centroid", "coverage", "long", "overlap", "pagerank",
     "lead", "position", "title", "cue", "length", "numbers", "names",
 )
 
-# Neighbours on each side that the windowed degree looks at: bounded, so the
-# graph never grows quadratically with the text.
+# Neighbours on each side a sentence is linked with in the graph: bounded, so
+# it never grows quadratically with the text.
 WINDOW = 10
 _MAX_PAIRS = 20_000
 # Centrality divides by |terms| ** this: below the cosine's 0.5, so sentences
@@ -76,37 +76,40 @@ def length_score(units: float, ideal: float) -> float:
     return max(0.0, 1.0 - 0.25 * max(0.0, units - 2 * ideal) / ideal)
 
 
-def tfidf_vectors(bags: Sequence[Counter[str]], frequency: Counter[str] | None = None) -> list[dict[str, float]]:
-    """Unit-length TF-IDF vectors, IDF taken over the sentences themselves.
-
-    ``frequency`` (each term's sentence count) is computed when not given.
-    """
-    if frequency is None:
-        frequency = Counter(chain.from_iterable(bags))
-    return _unit_vectors(bags, _idf(frequency, len(bags)))
-
-
 def _idf(frequency: Counter[str], count: int, at_least: int = 1) -> dict[str, float]:
     """IDF over ``count`` sentences of the terms in at least ``at_least`` of them."""
     base = math.log(count + 1) + 1.0
     return {term: base - math.log(seen) for term, seen in frequency.items() if seen >= at_least}
 
 
-def _unit_vectors(
-    bags: Sequence[dict[str, int]], idf: dict[str, float], extra_squares: Sequence[float] | None = None
-) -> list[dict[str, float]]:
-    """TF-IDF vectors of ``bags`` scaled to unit length.
+class SentenceVectors(Sequence[dict[str, float]]):
+    """Unit-length TF-IDF vectors of the sentences, each made when first asked for.
 
-    ``extra_squares`` adds, per bag, the squared weights of terms left out of
-    it, so a vector of shared terms only has the norm of the whole sentence.
+    Only the redundancy check compares sentences by cosine, and only the few
+    it considers, so most vectors are never built. A vector holds just the
+    terms its sentence shares with others (no other term can add to a
+    cosine); ``lone_squares`` carries the squared weight of the rest so the
+    norm is the whole sentence's.
     """
-    vectors = []
-    for index, bag in enumerate(bags):
-        values = [idf[t] * (_TF[c] if c < _TF_SIZE else _tf(c)) for t, c in bag.items()]
-        square = sum(map(mul, values, values)) + (extra_squares[index] if extra_squares else 0.0)
-        scale = 1.0 / (math.sqrt(square) or 1.0)
-        vectors.append(dict(zip(bag, [v * scale for v in values])))
-    return vectors
+
+    def __init__(self, shared: Sequence[dict[str, int]], idf: dict[str, float], lone_squares: Sequence[float]) -> None:
+        self._shared = shared
+        self._idf = idf
+        self._lone_squares = lone_squares
+        self._made: dict[int, dict[str, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._shared)
+
+    def __getitem__(self, index: int) -> dict[str, float]:  # type: ignore[override]
+        made = self._made.get(index)
+        if made is None:
+            kept, idf = self._shared[index], self._idf
+            values = [idf[t] * _tf(c) for t, c in kept.items()]
+            square = sum(map(mul, values, values)) + self._lone_squares[index]
+            scale = 1.0 / (math.sqrt(square) or 1.0)
+            made = self._made[index] = dict(zip(kept, [v * scale for v in values]))
+        return made
 
 
 def _square_tf_sum(counts: Iterable[int]) -> float:
@@ -138,7 +141,7 @@ def features(
     title: str | None = None,
     eligible: Sequence[bool] | None = None,
     sizes: Sequence[float] | None = None,
-) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+) -> tuple[list[dict[str, float]], SentenceVectors]:
     """(feature values of each sentence, each roughly in [0, 1]; TF-IDF vectors).
 
     Position counts only ``eligible`` sentences, so the lead is the first real
@@ -162,13 +165,13 @@ def features(
         lone_idf * lone_idf * (_square_tf_sum(bag.values()) - _square_tf_sum(kept.values()))
         for bag, kept in zip(bags, shared)
     ]
-    vectors = _unit_vectors(shared, idf, lone_squares)
+    vectors = SentenceVectors(shared, idf, lone_squares)
     log_frequency = {t: math.log(f) for t, f in frequency.items() if f > 1}
     title_terms = set(terms(title or "", language))
     ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
     count = len(texts)
     span = neighbourhood(count)
-    window_sums, links = _graph([len(bag) for bag in bags], vectors, span)
+    links = _graph([len(bag) for bag in bags], shared, span)
     ranks = _pagerank(links)
     allowed = eligible if eligible is not None else [True] * count
     places, seen = [], 0
@@ -195,7 +198,6 @@ def features(
                 # holds, relative to the best sentence.
                 "coverage": covers[index] / top_cover,
                 "long": min(1.0, units / 60.0),
-                "window": window_sums[index] / (2 * span),
                 "overlap": sum(w for _, w in links[index]),
                 "pagerank": ranks[index],
                 "lead": 1.0 if index == lead_at else 0.0,
@@ -254,35 +256,28 @@ def neighbourhood(count: int) -> int:
     return max(2, min(WINDOW, _MAX_PAIRS // max(1, count)))
 
 
-def _graph(
-    term_counts: Sequence[int], vectors: Sequence[dict[str, float]], span: int
-) -> tuple[list[float], list[list[tuple[int, float]]]]:
-    """(sum of cosines to neighbours, TextRank overlap links) within ``span``.
+def _graph(term_counts: Sequence[int], shared: Sequence[dict[str, int]], span: int) -> list[list[tuple[int, float]]]:
+    """TextRank overlap links between sentences at most ``span`` apart.
 
     ``term_counts`` are the sentences' numbers of distinct terms (TextRank's
-    lengths); the vectors may hold only the terms sentences share.
+    lengths); ``shared`` holds each sentence's terms found in others too.
     """
-    count = len(vectors)
-    sums = [0.0] * count
+    count = len(shared)
     links: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     logs = [math.log(n) if n > 1 else 0.0 for n in term_counts]
     for i in range(count):
-        vector = vectors[i]
+        if not logs[i]:
+            continue
+        terms_i = shared[i].keys()
         for j in range(i + 1, min(count, i + span + 1)):
-            shared = vector.keys() & vectors[j].keys()
-            if not shared:
-                continue
-            other = vectors[j]
-            similarity = sum(map(mul, map(vector.__getitem__, shared), map(other.__getitem__, shared)))
-            sums[i] += similarity
-            sums[j] += similarity
-            if logs[i] and logs[j]:
+            common = len(terms_i & shared[j].keys())
+            if common and logs[j]:
                 # TextRank's similarity: shared terms over the log lengths,
                 # which (unlike the cosine) grows with how much both say.
-                weight = len(shared) / (logs[i] + logs[j])
+                weight = common / (logs[i] + logs[j])
                 links[i].append((j, weight))
                 links[j].append((i, weight))
-    return sums, links
+    return links
 
 
 def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.85, rounds: int = 6) -> list[float]:
