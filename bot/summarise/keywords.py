@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from itertools import compress
 from operator import add
 
@@ -139,11 +140,15 @@ def _collect_runs(piece: str, stop: frozenset[str], runs: list[list[str]]) -> No
         runs.append(current)
 
 
-def _longest_extension(counts: Counter) -> dict:
-    """For each n-gram, the highest count of an (n+1)-gram that starts or ends with it."""
+def _longest_extension(counts: dict, shortest_part: int = 1) -> dict:
+    """For each n-gram, the highest count of an (n+1)-gram that starts or ends with it.
+
+    Only parts of at least ``shortest_part`` items are wanted (a single Han
+    character is never a keyword, so its extensions need no counting).
+    """
     best: dict = {}
     for gram, count in counts.items():
-        if len(gram) < 2:
+        if len(gram) <= shortest_part:
             continue
         for part in (gram[1:], gram[:-1]):
             if count > best.get(part, 0):
@@ -151,12 +156,17 @@ def _longest_extension(counts: Counter) -> dict:
     return best
 
 
+@lru_cache(maxsize=1)
+def _breaks_pattern() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(word_list("keyword-breaks-zh"))) + "]")
+
+
 def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
     """(n-gram, score) for repeated 2-6 character runs of Chinese text."""
     edges = word_list("keyword-edges-zh")
-    breaks = re.compile("[" + "".join(sorted(word_list("keyword-breaks-zh"))) + "]")
-    runs = [part for whole in _HAN_RUN.findall(text) for part in breaks.split(whole) if len(part) > 1]
-    joined = "\n".join(runs)
+    breaks = _breaks_pattern()
+    # Han runs, cut again at characters that join phrases, one per line.
+    joined = breaks.sub("\n", "\n".join(_HAN_RUN.findall(text)))
     # Apriori over positions in the joined runs: an n-gram can repeat only if
     # both (n-1)-grams inside it do, so each longer size looks only at the
     # positions where the shorter one repeated. Working on one string rather
@@ -180,7 +190,7 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
     # Only repeated grams can be keywords, or outvote a shorter one.
     counts = {g: c for g, c in every.items() if g[0] not in edges and g[-1] not in edges}
     stop = stopwords("zh")
-    longest = _longest_extension(counts)
+    longest = _longest_extension(counts, shortest_part=2)
     results = []
     for gram, count in counts.items():
         if gram in stop or longest.get(gram, 0) >= 0.7 * count:

@@ -88,14 +88,15 @@ class SentenceVectors(Sequence[dict[str, float]]):
     Only the redundancy check compares sentences by cosine, and only the few
     it considers, so most vectors are never built. A vector holds just the
     terms its sentence shares with others (no other term can add to a
-    cosine); ``lone_squares`` carries the squared weight of the rest so the
-    norm is the whole sentence's.
+    cosine), but its norm counts the lone terms too, which all have the IDF
+    of a term seen in one sentence.
     """
 
-    def __init__(self, shared: Sequence[dict[str, int]], idf: dict[str, float], lone_squares: Sequence[float]) -> None:
+    def __init__(self, bags: Sequence[Counter[str]], shared: Sequence[dict[str, int]], idf: dict[str, float]) -> None:
+        self._bags = bags
         self._shared = shared
         self._idf = idf
-        self._lone_squares = lone_squares
+        self._lone_idf = math.log(len(bags) + 1) + 1.0  # _idf of a term in one sentence
         self._made: dict[int, dict[str, float]] = {}
 
     def __len__(self) -> int:
@@ -106,7 +107,8 @@ class SentenceVectors(Sequence[dict[str, float]]):
         if made is None:
             kept, idf = self._shared[index], self._idf
             values = [idf[t] * _tf(c) for t, c in kept.items()]
-            square = sum(map(mul, values, values)) + self._lone_squares[index]
+            lone = _square_tf_sum(self._bags[index].values()) - _square_tf_sum(kept.values())
+            square = sum(map(mul, values, values)) + self._lone_idf**2 * lone
             scale = 1.0 / (math.sqrt(square) or 1.0)
             made = self._made[index] = dict(zip(kept, [v * scale for v in values]))
         return made
@@ -160,12 +162,7 @@ def features(
     # such terms, so the per-term work below runs on the shared ones only.
     shared = [{t: c for t, c in bag.items() if frequency[t] > 1} for bag in bags]
     idf = _idf(frequency, len(bags), at_least=2)
-    lone_idf = math.log(len(bags) + 1) + 1.0  # _idf of a term in one sentence
-    lone_squares = [
-        lone_idf * lone_idf * (_square_tf_sum(bag.values()) - _square_tf_sum(kept.values()))
-        for bag, kept in zip(bags, shared)
-    ]
-    vectors = SentenceVectors(shared, idf, lone_squares)
+    vectors = SentenceVectors(bags, shared, idf)
     log_frequency = {t: math.log(f) for t, f in frequency.items() if f > 1}
     title_terms = set(terms(title or "", language))
     ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
@@ -316,7 +313,8 @@ def _has_cue(text: str, language: str) -> bool:
 
 def score_rows(rows: Sequence[dict[str, float]], weight: dict[str, float]) -> list[float]:
     """Weighted sum of each row's features."""
-    return [sum(weight.get(name, 0.0) * row[name] for name in FEATURES) for row in rows]
+    used = [(name, weight[name]) for name in FEATURES if weight.get(name)]
+    return [sum(w * row[name] for name, w in used) for row in rows]
 
 
 def choose(

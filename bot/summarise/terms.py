@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import filterfalse
 from operator import add
 
 from bot.summarise.lexicon import word_list
@@ -70,7 +71,7 @@ def terms(text: str, language: str) -> list[str]:
         if len(run) == 1:
             found.append(run)
         else:
-            found += [t for t in map(add, run, run[1:]) if t not in zh_stop]
+            found += filterfalse(zh_stop.__contains__, map(add, run, run[1:]))
     rest = _HAN_RUN.sub(" ", text) if runs else text
     if not _NOT_HAN_WORD.search(rest):
         return found  # all Chinese: nothing left to scan word by word
