@@ -153,3 +153,13 @@ def test_a_greeting_is_not_taken_for_the_lead() -> None:
     )
     points = summarise(text, language="zh", points=1).points
     assert points == ["山城市政府周一宣布，全市首条无人驾驶公交线路将于下月正式开通，全程十二公里。"]
+
+
+def test_cue_words_match_whole_words_only() -> None:
+    from bot.summarise.rank import _has_cue
+
+    assert _has_cue("The council announced a tidal power station.", "en")
+    assert not _has_cue("An unannounced visit to the harbour.", "en")
+    assert _has_cue("本文提出了一种潮汐发电站的设计方法。", "zh")
+    assert not _has_cue("港口的天气很好。", "zh")
+    assert not _has_cue("Le conseil a annoncé une centrale.", "xx")  # no list: no cue, no error

@@ -25,6 +25,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&.-]*[A-Za-z0-9]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
 # A piece without a Latin letter yields only numbers, which are never keywords.
 _LETTER = re.compile(r"[A-Za-z]")
+_NUMBER_CHARS = "0123456789.,-'’&"
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters
 MIN_KEYWORDS, MAX_KEYWORDS = 5, 8
@@ -72,9 +73,8 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
     longest = _longest_extension(counts)
     results = []
     for key, count in counts.items():
-        if not any(_LETTER.search(part) for part in key) or (len(key) == 1 and len(key[0]) < 3):
-            # numbers ("2020", "6.0") and two-letter words are never keywords
-            continue
+        if (len(key) == 1 and len(key[0]) < 3) or not "".join(key).strip(_NUMBER_CHARS):
+            continue  # two-letter words and numbers ("2020", "6.0", "1976-1982") are never keywords
         name = capitalised[key] >= 0.6 * count
         # Mostly part of a longer phrase: dropped — but a name outlives a
         # phrase that only adds a word to it ("Port Wenlow" in "Port Wenlow council").

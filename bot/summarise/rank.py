@@ -298,10 +298,12 @@ def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.8
 @lru_cache(maxsize=None)
 def _cue_pattern(language: str) -> re.Pattern[str] | None:
     """One pattern for all of a language's cue phrases; Latin-script ones as whole words."""
-    parts = [
-        rf"(?<![^\W_]){re.escape(cue)}(?![^\W_])" if cue.isascii() else re.escape(cue)
-        for cue in phrases(f"cues-{language}")
-    ]
+    cues = phrases(f"cues-{language}")
+    words = "|".join(re.escape(cue) for cue in cues if cue.isascii())
+    others = [re.escape(cue) for cue in cues if not cue.isascii()]
+    # One \b…\b group rather than look-arounds per word: the engine can then
+    # skip ahead on word starts, which keeps English text fast.
+    parts = ([rf"\b(?:{words})\b"] if words else []) + others
     return re.compile("|".join(parts)) if parts else None
 
 
