@@ -46,6 +46,36 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ("Sen. Helen Marsh said: “The harbour will change for ever.”", "Helen Marsh"),
         ("''The harbour will change for ever,'' Mrs. Marsh said.", "Marsh"),
         ("„Der Hafen wird sich für immer verändern“, sagte sie.", None),
+        # Headline at the very start of the text.
+        ("Marsh: ‘The Harbour Will Change For Ever.’\n\nShe spoke on Tuesday.", "Marsh"),
+        # An apostrophe is not a closing quote mark.
+        (
+            "Helen Marsh, head of Port Wenlow’s council, wrote to residents on Monday, telling them, "
+            "“The harbour will change for ever.”",
+            "Helen Marsh",
+        ),
+        # An adverb before the name is not the name.
+        ("“The harbour will change for ever.” Reluctantly, Marsh said it was true.", "Marsh"),
+        # A name never runs across a full stop into the next sentence.
+        (
+            "The council backed Tom Baird.\n\nCouncil leader Helen Marsh wrote to residents, saying "
+            "“The harbour will change for ever.”",
+            "Helen Marsh",
+        ),
+        # An appositive with commas and a name of its own.
+        (
+            "Helen Marsh, editor of The Wenlow Gazette, a weekly paper, said: “The harbour will change for ever.”",
+            "Helen Marsh",
+        ),
+        (
+            "Tom Baird, 61, of Wenlow, Cornwall, who has fished there for years, said "
+            "“The harbour will change for ever.”",
+            "Tom Baird",
+        ),
+        # A colon-introduced quote belongs to the clause's subject, whatever the verb.
+        ("Helen Marsh leaned in and boomed: “The harbour will change for ever.”", "Helen Marsh"),
+        # A shouted heading is not a speaker.
+        ("PORT WENLOW VOTES YES: “The harbour will change for ever.”", None),
     ],
 )
 def test_english_attribution_patterns(text: str, speaker: str | None) -> None:

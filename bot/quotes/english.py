@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bot.quotes.lexicon import not_names_en, pronouns, speech_verbs_en, titles_en
+from bot.quotes.lexicon import not_names_en, pronouns, roles_en, speech_verbs_en, titles_en
 
 Speaker = tuple[str, str] | None
 
@@ -110,6 +110,7 @@ _ABBREVIATIONS = frozenset(
 )
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _SUFFIXES = frozenset(["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"])
+_PREPOSITIONS = frozenset(["of", "for", "at", "in", "with", "from", "to", "by", "on"])
 
 
 class _SentenceEnds:
@@ -191,6 +192,8 @@ def clean_name(words: list[str]) -> str | None:
         words = words[:-1]
     if not words or words[-1] in not_names_en():
         return None
+    if len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words):
+        return None  # a shouted heading ("RED STATES OUTNUMBER BLUE"), not a name
     return " ".join(words[-4:])
 
 
@@ -202,8 +205,8 @@ def _run_back(toks: list[_Tok], end: int) -> list[str]:
         tok = toks[k]
         if not (_is_cap(tok) or (words and tok.core.lower() in _PARTICLES)):
             break
-        if k < end - 1 and tok.trail and tok.trail not in (".",):
-            break
+        if k < end - 1 and tok.trail and not (tok.trail == "." and tok.core in _SUFFIXES):
+            break  # a comma or a full stop: "…Bernie Sanders. Band member Flea" is two runs
         words.insert(0, tok.core)
         if tok.lead:
             break
@@ -226,12 +229,23 @@ def _subject_before(toks: list[_Tok], verb: int) -> Speaker:
                 break
     if k == 0:
         return None
-    # Appositive: "Smith, a spokesman for the campaign, said".
+    # Appositive: "Smith, a spokesman for the campaign, said". It may hold
+    # commas and names of its own ("Goldberg, editor of The Forward, an
+    # influential newspaper, said"): a name after a preposition is inside it.
     if toks[k - 1].trail.startswith(",") and k >= 2:
         for a in range(k - 2, max(-1, k - 30), -1):
-            if toks[a].trail.startswith(","):
-                if _is_cap(toks[a]) or _pronoun(toks[a]):
-                    k = a + 1
+            if not toks[a].trail.startswith(","):
+                continue
+            if _pronoun(toks[a]):
+                k = a + 1
+                break
+            if _is_cap(toks[a]):
+                before = a - len(_run_back(toks, a + 1))
+                if before >= 0 and _is_cap(toks[before]) and toks[before].trail == ",":
+                    before -= len(_run_back(toks, before + 1))  # "of Raleigh, N.C.,": city and state
+                if before >= 0 and toks[before].core.lower() in _PREPOSITIONS:
+                    continue
+                k = a + 1
                 break
     pron = _pronoun(toks[k - 1])
     if pron and not toks[k - 1].trail:
@@ -315,7 +329,7 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
             if k == 0:
                 return _subject_after(toks, 0)
             run = _run_forward(toks)
-            if run and toks[len(run) - 1].trail.startswith(","):
+            if run and toks[len(run) - 1].trail.startswith(",") and k - len(run) > 1:
                 # "Mr. Daniloff, now 81 and retired in Cambridge, Mass., said".
                 name = clean_name(run)
                 if name:
@@ -365,6 +379,9 @@ def _leading_subject(toks: list[_Tok]) -> Speaker:
             words.append("of")  # "Secretary of State Madeleine Albright"
         elif words:
             name = _clean_run(words)
+            after_role = _name_after_role(toks, j)
+            if after_role:
+                return ("name", after_role)  # "Council leader Helen Marsh": the person
             if name:
                 return ("name", name)
             words = []
@@ -372,10 +389,21 @@ def _leading_subject(toks: list[_Tok]) -> Speaker:
                 break
         else:
             break
-        if tok.trail and tok.trail != ".":
+        if tok.trail and not (tok.trail == "." and tok.core in _SUFFIXES):
             break
     name = _clean_run(words) if words else None
     return ("name", name) if name else None
+
+
+def _name_after_role(toks: list[_Tok], at: int) -> str | None:
+    """The name after one to three lower-case words at ``at`` that end in a role noun."""
+    k = at
+    while k < len(toks) and k < at + 3 and toks[k].core.islower() and not toks[k].trail and not toks[k].lead:
+        k += 1
+    if k == at or k >= len(toks) or toks[k - 1].core not in roles_en():
+        return None
+    run = _run_forward(toks[k:])
+    return clean_name(run) if run else None
 
 
 def _clean_run(words: list[str]) -> str | None:
@@ -390,7 +418,7 @@ def _run_forward(toks: list[_Tok]) -> list[str]:
         if not _is_cap(tok):
             break
         words.append(tok.core)
-        if tok.trail and tok.trail != ".":
+        if tok.trail and not (tok.trail == "." and tok.core in _SUFFIXES):
             break
     return words
 
@@ -400,10 +428,7 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
     region_start = para_start
     for found in _SENTENCE_END.finditer(text, para_start, open_at):
         region_start = found.end()
-    closing = max(
-        text.rfind(mark, region_start, open_at) + len(mark) - 1 for mark in ("”", '"', "''", "»", "’")
-    )
-    region_start = max(region_start, closing + 1)
+    region_start = max(region_start, _last_closing_mark(text, region_start, open_at))
     toks = _tokens(text[region_start:open_at], region_start)
     if not toks:
         return None
@@ -426,14 +451,43 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
             or (lead_in >= 0 and toks[lead_in].core.lower() in ("from", "by", "-", "—", "–"))
         ):
             return ("name", name)
+        # "Trump leaned in and boomed: “…”": a clause that introduces the
+        # quote with a colon is spoken by its subject, whatever the verb.
+        subject = _leading_subject(toks)
+        if subject is not None and subject[0] == "name":
+            return subject
     return _according_to(toks)
 
 
-_CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.\-]*\s+){1,3})$")
+def _last_closing_mark(text: str, start: int, end: int) -> int:
+    """Index just after the last closing quote mark in ``text[start:end]`` (``start`` if none).
+
+    A ’ between two letters is an apostrophe ("Clinton’s"), not a closing mark.
+    """
+    best = start
+    for mark in ("”", '"', "''", "»", "’"):
+        at = text.rfind(mark, start, end)
+        while at >= 0 and mark == "’" and 0 < at < len(text) - 1 and text[at - 1].isalpha() and text[at + 1].isalpha():
+            at = text.rfind(mark, start, at)
+        if at >= 0:
+            best = max(best, at + len(mark))
+    return best
+
+
+_CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.\-]*[ \t]+){1,3})$")
 
 
 def _word_char(char: str) -> bool:
     return char.isalnum() or char in "_’'"
+
+
+def _after_last_full_stop(words: list[str]) -> list[str]:
+    """The words after the last one that ends a sentence ("Sanders." in "Bernie Sanders. Band")."""
+    for k in range(len(words) - 1, -1, -1):
+        word = words[k]
+        if word.endswith(".") and not (_INITIALS.fullmatch(word) or word in _ABBREVIATIONS or word in titles_en()):
+            return words[k + 1 :]
+    return words
 
 
 def known_full_name(text: str, surname: str) -> str | None:
@@ -451,7 +505,7 @@ def known_full_name(text: str, surname: str) -> str | None:
         at = text.find(surname, end)
         if before is None:
             continue
-        name = clean_name(before.group(1).split() + [surname])
+        name = clean_name(_after_last_full_stop(before.group(1).split()) + [surname])
         if name and " " in name:
             return name
     return None

@@ -34,6 +34,12 @@ def _pairs(name: str) -> dict[str, str]:
 
 
 @cache
+def roles_en() -> frozenset[str]:
+    """Lower-case role nouns that may stand just before a person's name."""
+    return frozenset(_entries("roles-en.txt"))
+
+
+@cache
 def speech_verbs_en() -> frozenset[str]:
     """Lower-case English speech verbs in all listed forms."""
     return frozenset(_entries("speech-verbs-en.txt"))
