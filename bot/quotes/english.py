@@ -406,6 +406,15 @@ def _name_after_role(toks: list[_Tok], at: int) -> str | None:
     return clean_name(run) if run else None
 
 
+def _acts(toks: list[_Tok], name: str) -> bool:
+    """Whether ``name`` stands in ``toks`` directly before a lower-case word (its verb)."""
+    last = name.split()[-1]
+    for k, tok in enumerate(toks[:-1]):
+        if tok.core.startswith(last) and not tok.trail:
+            return toks[k + 1].core[:1].islower()
+    return False
+
+
 def _clean_run(words: list[str]) -> str | None:
     while "of" in words:
         words = words[words.index("of") + 2 :]  # drop "Secretary of State"
@@ -454,7 +463,7 @@ def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
         # "Trump leaned in and boomed: “…”": a clause that introduces the
         # quote with a colon is spoken by its subject, whatever the verb.
         subject = _leading_subject(toks)
-        if subject is not None and subject[0] == "name":
+        if subject is not None and subject[0] == "name" and _acts(toks, subject[1]):
             return subject
     return _according_to(toks)
 
