@@ -166,6 +166,9 @@ def test_scare_quotes_titles_and_partial_quotes_are_not_statements() -> None:
         ("张小红强调：“这个项目明年就会完成。”", "张小红"),
         ("港務局局長陳志強回應稱：「這個項目明年就會完成。」", "陳志強"),
         ("記者問到工期時，Helen Marsh 回答：「這個項目明年就會完成。」", "Helen Marsh"),
+        # A two-character name followed by an adverb is not a three-character name.
+        ("海伦大声说：“这个项目明年就会完成。”海伦大声说完就走了。", "海伦"),
+        ("海伦赶紧说：“这个项目明年就会完成。”海伦赶紧又补充了一句。", "海伦"),
     ],
 )
 def test_chinese_attribution_patterns(text: str, speaker: str) -> None:

@@ -17,6 +17,7 @@ from collections import Counter
 from functools import cache, cached_property
 
 from bot.quotes.lexicon import (
+    after_name_zh,
     female_chars_zh,
     not_names_zh,
     not_verbs_zh,
@@ -156,7 +157,9 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
-        if len(three) == 3 and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
+        # 少平大声说: the name is 少平, then 大声 (loudly).
+        breaks_off = segment[2:4] in after_name_zh() or segment[2:5] in after_name_zh()
+        if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
             # After a full name comes a function word ("金俊山也說"), which
             # tells 金俊山 from 金俊 where the family shares 金俊-.

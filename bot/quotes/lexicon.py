@@ -88,6 +88,12 @@ def titles_zh() -> tuple[str, ...]:
 
 
 @cache
+def after_name_zh() -> frozenset[str]:
+    """Words that follow a two-character name ("大声" in 少平大声说)."""
+    return frozenset(_entries("after-name-zh.txt"))
+
+
+@cache
 def not_names_zh() -> frozenset[str]:
     """Chinese words that stand in subject position but are not names."""
     return frozenset(_entries("not-names-zh.txt"))
