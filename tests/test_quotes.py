@@ -169,6 +169,8 @@ def test_scare_quotes_titles_and_partial_quotes_are_not_statements() -> None:
         # A two-character name followed by an adverb is not a three-character name.
         ("海伦大声说：“这个项目明年就会完成。”海伦大声说完就走了。", "海伦"),
         ("海伦赶紧说：“这个项目明年就会完成。”海伦赶紧又补充了一句。", "海伦"),
+        # A subjectless "就说：" line: the speaker is the last sentence's subject.
+        ("王建國想了一下，覺得還應該再說清楚。\n就說：\n「這個項目明年就會完成。」\n李明點點頭。", "王建國"),
     ],
 )
 def test_chinese_attribution_patterns(text: str, speaker: str) -> None:

@@ -356,13 +356,30 @@ def speaker_before(doc: ChineseText, text: str, open_at: int, floor: int) -> Spe
     region = text[start:open_at]
     verb = find_verb(region)
     if verb:
-        return subject_of(doc, text, start + verb[0], start)
+        found = subject_of(doc, text, start + verb[0], start)
+        if found is None and _has_no_subject(region, verb[0]):
+            # "玉亭想了一下。\n就說：「": the speaker is the last sentence's subject.
+            found = subject_at(doc, _previous_sentence(text, start))
+        return found
     if region.rstrip().endswith((":", "：")):
         for _begin, seg in reversed(_clauses(text, start, open_at)):
             cands = doc.candidates(seg)
             if cands:
                 return (cands[0][1], cands[0][2])
     return None
+
+
+def _has_no_subject(region: str, verb_at: int) -> bool:
+    """Whether the clause holding the verb is only a leader and the verb: 就說, 便問道, 說."""
+    clause = re.split(r"[，,。！？!?\n]", region[:verb_at])[-1].strip()
+    lead = _LEADERS.match(clause)
+    return len(clause) - (lead.end() if lead else 0) <= 2 and not re.search(r"[，,]", region[:verb_at])
+
+
+def _previous_sentence(text: str, before: int) -> str:
+    """The sentence ending just before ``before`` (at most 80 characters back)."""
+    pieces = [p for p in re.split(r"[。！？!?\n「」“”]", text[max(0, before - 80) : before]) if p.strip()]
+    return pieces[-1].strip() if pieces else ""
 
 
 def speaker_after(doc: ChineseText, text: str, close_end: int, stop: int) -> Speaker:
