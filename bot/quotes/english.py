@@ -110,6 +110,11 @@ _ABBREVIATIONS = frozenset(
 )
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _SUFFIXES = frozenset(["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"])
+# Capitalised only in title-case headlines, never inside a person's name.
+_HEADLINE_WORDS = frozenset(
+    "On And Than To For With At In From By As Is Are Was Were Be Will Not Can Has Have After Before Over Into "
+    "About Says Said Who What Why How".split()
+)
 _PREPOSITIONS = frozenset(["of", "for", "at", "in", "with", "from", "to", "by", "on"])
 
 
@@ -194,6 +199,8 @@ def clean_name(words: list[str]) -> str | None:
         return None
     if len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words):
         return None  # a shouted heading ("RED STATES OUTNUMBER BLUE"), not a name
+    if any(w in _HEADLINE_WORDS for w in words[1:]):
+        return None  # title case ("Hillary Aid And CNN", "Important Than Electing Obama")
     return " ".join(words[-4:])
 
 
