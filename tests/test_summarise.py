@@ -163,3 +163,36 @@ def test_cue_words_match_whole_words_only() -> None:
     assert _has_cue("本文提出了一种潮汐发电站的设计方法。", "zh")
     assert not _has_cue("港口的天气很好。", "zh")
     assert not _has_cue("Le conseil a annoncé une centrale.", "xx")  # no list: no cue, no error
+
+
+def test_shared_term_vectors_give_the_full_tf_idf_cosines() -> None:
+    """Vectors that keep only the terms sentences share still give exact cosines."""
+    import math
+    from collections import Counter
+
+    from bot.summarise.rank import cosine, features
+    from bot.summarise.terms import terms
+
+    texts = [
+        "Port Wenlow council voted to build a tidal power station in the harbour mouth.",
+        "The tidal power station will have eight turbines, the council said.",
+        "Fishermen said the turbines would close fishing grounds near Port Wenlow.",
+        "Engineers will survey the seabed in March before building starts.",
+        "港湾镇议会投票决定修建潮汐发电站，潮汐发电站将安装八台涡轮机。",
+        "The tidal power station will have eight turbines, the council said.",  # a repeat: cosine 1
+    ]
+    _, vectors = features(texts, "en")
+    bags = [Counter(terms(t, "en")) for t in texts]
+    seen = Counter(t for bag in bags for t in bag)
+    full = []
+    for bag in bags:  # textbook TF-IDF over every term, for comparison
+        weights = {t: (1 + math.log(c)) * (math.log((len(bags) + 1) / seen[t]) + 1) for t, c in bag.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        full.append({t: w / norm for t, w in weights.items()})
+    for i in range(len(texts)):
+        for j in range(len(texts)):
+            if i == j:
+                continue  # a sentence is never compared with itself
+            assert math.isclose(cosine(vectors[i], vectors[j]), cosine(full[i], full[j]), abs_tol=1e-12)
+    assert cosine(vectors[0], vectors[1]) > 0.1  # they do share terms
+    assert math.isclose(cosine(vectors[1], vectors[5]), 1.0)

@@ -89,7 +89,8 @@ class SentenceVectors(Sequence[dict[str, float]]):
     it considers, so most vectors are never built. A vector holds just the
     terms its sentence shares with others (no other term can add to a
     cosine), but its norm counts the lone terms too, which all have the IDF
-    of a term seen in one sentence.
+    of a term seen in one sentence. So the cosine of two sentences is exact;
+    that of a sentence with itself is not 1 (it is never asked for).
     """
 
     def __init__(self, bags: Sequence[Counter[str]], shared: Sequence[dict[str, int]], idf: dict[str, float]) -> None:
