@@ -347,6 +347,21 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
     return _according_to(toks[:6])
 
 
+_SIGNATURE = re.compile(r"\s*(?:—|–|―|--|-)\s*([^\n]{2,60}?)[.\s]*")
+
+
+def signature(line: str) -> Speaker:
+    """A line that only signs the quote above it: ``- Bernie Sanders.``"""
+    found = _SIGNATURE.fullmatch(line)
+    if not found:
+        return None
+    words = _run_forward(_tokens(found.group(1)))
+    if len(words) != len(_tokens(found.group(1))):
+        return None  # more than a name: a sentence, not a signature
+    name = clean_name(words)
+    return ("name", name) if name else None
+
+
 def _leading_subject(toks: list[_Tok]) -> Speaker:
     """The name (or pronoun) that opens a clause: its grammatical subject.
 

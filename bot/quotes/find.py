@@ -161,7 +161,13 @@ def _attribute(
     speaker = english.speaker_after(text, span.close_end, p_end)
     if speaker is not None:
         return speaker, introduced, True
-    return english.speaker_before(text, span.open_at, before_start), introduced, False
+    speaker = english.speaker_before(text, span.open_at, before_start)
+    if speaker is None and at_start and not text[span.close_end : p_end].strip(" .,"):
+        # A quote paragraph signed on the next line: "“…”\n\n- Bernie Sanders."
+        nxt = paras.neighbour(end_para, 1)
+        if nxt is not None:
+            speaker = english.signature(text[slice(*paras.bounds(nxt))])
+    return speaker, introduced, False
 
 
 def _is_statement(inner: str, han: bool, introduced: bool, speaker: object) -> bool:
