@@ -74,6 +74,8 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ),
         # A colon-introduced quote belongs to the clause's subject, whatever the verb.
         ("Helen Marsh leaned in and boomed: “The harbour will change for ever.”", "Helen Marsh"),
+        # A comma inside the quote hands over to a name and a verb, whatever the verb.
+        ("“The harbour will change for ever,” Marsh began.\n\nMore text.", "Marsh"),
         # A quote paragraph signed on the line below it.
         ("Intro.\n\n“The harbour will change for ever.”\n\n- Helen Marsh.\n\nMore text.", "Helen Marsh"),
         ("Intro.\n\n“The harbour will change for ever.”\n\n- and then the council went home.", None),

@@ -344,9 +344,19 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
             return _subject_before(toks, k) or _subject_after(toks, k) or _leading_subject(toks)
         if tok.trail[:1] in (".", ";", "!", "?") and not _is_cap(tok):
             break
+    if _COMMA_CLOSE.search(text, max(0, close_end - 4), close_end):
+        # ",” Hannity started.": a comma inside the quote hands over to a
+        # name and one verb, whatever the verb.
+        tail = _TAGGED_TAIL.match(region)
+        if tail:
+            name = clean_name(_run_forward(_tokens(tail.group(1))))
+            if name:
+                return ("name", name)
     return _according_to(toks[:6])
 
 
+_COMMA_CLOSE = re.compile(r",\s*[”\"'’]+\s*$")
+_TAGGED_TAIL = re.compile(r"\s*([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+[a-z]+\.(?:\s|$)")
 _SIGNATURE = re.compile(r"\s*(?:—|–|―|--|-)\s*([^\n]{2,60}?)[.\s]*")
 
 
