@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,3 +26,12 @@ def test_realign_never_fails_and_only_touches_question_marks(text: str) -> None:
 def test_fix_text_is_total_and_idempotent_on_arbitrary_text(text: str) -> None:
     once = fix_text(text)
     assert fix_text(once) == once
+
+
+@pytest.mark.parametrize("text", ['"》', '"」', '他说"好》。', '「"」文', '《书名"》', "±à¡à\xa0"])
+def test_cases_hypothesis_found_are_total_and_idempotent(text: str) -> None:
+    # An ASCII " left open, then 》, raised KeyError; "±à¡à" decoded on the
+    # second pass to an unassigned character.
+    once = fix_text(text)
+    assert fix_text(once) == once
+    assert once.strip()

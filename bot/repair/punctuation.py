@@ -43,11 +43,12 @@ def _balance_paragraph(paragraph: str) -> str:
         if char in _PAIRS:
             opened.append(char)
         elif char in _CLOSERS:
-            if opened and _PAIRS[opened[-1]] == char:
+            # .get: an ASCII " on the stack has no fixed partner.
+            if opened and _PAIRS.get(opened[-1]) == char:
                 opened.pop()
             elif _CLOSERS[char] in opened:
                 # a mark closed out of order: close the inner ones first
-                while opened and _PAIRS[opened[-1]] != char:
+                while opened and _PAIRS.get(opened[-1]) != char:
                     opened.pop()
                 opened.pop()
             else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -38,13 +39,18 @@ def fix_mojibake(text: str) -> str:
     ASCII; :func:`bot.repair.punctuation.harmonise_punctuation` handles width
     per language instead.
     """
-    return ftfy.fix_text(
+    fixed = ftfy.fix_text(
         text,
         uncurl_quotes=False,
         fix_latin_ligatures=False,
         fix_character_width=False,
         normalization="NFC",
     )
+    if fixed != text and any(unicodedata.category(c) in ("Cn", "Co") for c in set(fixed) - set(text)):
+        # A decoding that invents unassigned or private-use characters
+        # ("±à¡à" → U+45B45) guessed wrong: real text never decodes to them.
+        return text
+    return fixed
 
 
 _TAG = re.compile(r"</?(?:span|div|p|br|strong|em|b|i|a|font|section|img)\b[^<>]{0,200}/?>", re.IGNORECASE)
