@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ftfy.badness import is_bad
+
 from bot.repair.rules import RULES, Rule
 from bot.repair.script import convert_script
 
@@ -31,15 +33,27 @@ def fix_and_explain(text: str, *, language: str | None = None, rules: tuple[Rule
     width); when None they judge the text themselves.
     """
     applied: list[str] = []
-    for rule in rules:
-        if getattr(rule, "uses_language", False):
-            fixed = rule(text, language)  # type: ignore[call-arg]
-        else:
-            fixed = rule(text)
-        if fixed != text:
-            applied.append(rule.__name__)
-            text = fixed
+    for _round in range(_MAX_ROUNDS):
+        before = text
+        for rule in rules:
+            if getattr(rule, "uses_language", False):
+                fixed = rule(text, language)  # type: ignore[call-arg]
+            else:
+                fixed = rule(text)
+            if fixed != text:
+                if rule.__name__ not in applied:
+                    applied.append(rule.__name__)
+                text = fixed
+        # Another round only if this one changed the text and left it looking
+        # like mojibake: a later rule (stripping a no-break space, say) can
+        # expose a pattern ftfy would have decoded. Then fix_text(fix_text(x))
+        # == fix_text(x), and clean text pays for one round only.
+        if text == before or not is_bad(text):
+            break
     return Repair(text=text, applied=applied)
+
+
+_MAX_ROUNDS = 3
 
 
 def fix_text(text: str, *, language: str | None = None) -> str:
