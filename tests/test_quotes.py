@@ -74,6 +74,10 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ),
         # A colon-introduced quote belongs to the clause's subject, whatever the verb.
         ("Helen Marsh leaned in and boomed: “The harbour will change for ever.”", "Helen Marsh"),
+        # "…, said Name": the name after "said" speaks, not the one before the comma …
+        ("“The harbour will change for ever” if the council backs Tom Baird, said Helen Marsh.", "Helen Marsh"),
+        # … but the name after "told" is spoken to.
+        ("“The harbour will change for ever,” Helen Marsh, the mayor, told Channel Four.", "Helen Marsh"),
         # A comma inside the quote hands over to a name and a verb, whatever the verb.
         ("“The harbour will change for ever,” Marsh began.\n\nMore text.", "Marsh"),
         # A quote paragraph signed on the line below it.

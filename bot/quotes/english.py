@@ -335,6 +335,12 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
         if _verb_at(toks, k):
             if k == 0:
                 return _subject_after(toks, 0)
+            if toks[k - 1].trail.startswith(",") and toks[k].core.lower() in _INVERTING_VERBS:
+                # "…” that Sanders can catch Clinton, said Steve Elmendorf":
+                # a name after "said" is the speaker, not the one before the comma.
+                after = _subject_after(toks, k)
+                if after is not None and after[0] == "name":
+                    return after
             run = _run_forward(toks)
             if run and toks[len(run) - 1].trail.startswith(",") and k - len(run) > 1:
                 # "Mr. Daniloff, now 81 and retired in Cambridge, Mass., said".
@@ -355,6 +361,11 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
     return _according_to(toks[:6])
 
 
+# Verbs whose following name is their subject ("said Smith"), unlike "told
+# CNN" or "asked Smith", whose following name is spoken to.
+_INVERTING_VERBS = frozenset(
+    "said says added adds wrote writes noted notes explained continued warned recalled remembered insisted".split()
+)
 _COMMA_CLOSE = re.compile(r",\s*[”\"'’]+\s*$")
 _TAGGED_TAIL = re.compile(r"\s*([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+[a-z]+\.(?:\s|$)")
 _SIGNATURE = re.compile(r"\s*(?:—|–|―|--|-)\s*([^\n]{2,60}?)[.\s]*")
