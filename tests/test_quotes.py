@@ -78,6 +78,12 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ("“The harbour will change for ever” if the council backs Tom Baird, said Helen Marsh.", "Helen Marsh"),
         # … but the name after "told" is spoken to.
         ("“The harbour will change for ever,” Helen Marsh, the mayor, told Channel Four.", "Helen Marsh"),
+        # After a conjunction, only what follows a comma attributes the quote.
+        (
+            "Helen Marsh spoke on Tuesday, saying, “The harbour will change for ever,” but Tom Baird denied it.",
+            "Helen Marsh",
+        ),
+        ("“The harbour will change for ever” and the town with it, Helen Marsh said.", "Helen Marsh"),
         # A comma inside the quote hands over to a name and a verb, whatever the verb.
         ("“The harbour will change for ever,” Marsh began.\n\nMore text.", "Marsh"),
         # A quote paragraph signed on the line below it.

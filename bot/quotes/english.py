@@ -326,6 +326,13 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
     toks = _tokens(region, close_end)
     if not toks:
         return None
+    if toks[0].core in _CONJUNCTIONS:
+        # "…,'' but he denied it" is a new clause, not an attribution; in
+        # "…" but to take the lead, says Tracey" the attribution follows a comma.
+        comma = next((k + 1 for k, tok in enumerate(toks) if tok.trail.startswith(",")), len(toks))
+        toks = toks[comma:]
+        if not toks:
+            return None
     if dash:
         words = _run_forward(_tokens(region[dash.end() :]))
         name = clean_name(words)
@@ -361,6 +368,7 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
     return _according_to(toks[:6])
 
 
+_CONJUNCTIONS = frozenset("but and while although though because so yet or whereas".split())
 # Verbs whose following name is their subject ("said Smith"), unlike "told
 # CNN" or "asked Smith", whose following name is spoken to.
 _INVERTING_VERBS = frozenset(
