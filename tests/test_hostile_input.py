@@ -73,6 +73,12 @@ def test_render_escapes_all_page_text(title: str, point: str, quote: str, keywor
         assert check_html(message) == []
 
 
+def test_marks_around_punctuation_alone_are_no_quote() -> None:
+    # Found by hypothesis: "“," gave a quote with empty text.
+    for text in ("“,", "「，」", '"..."', "“ — ”他说。"):
+        assert find_quotes(text, "zh") == [] and find_quotes(text, "en") == []
+
+
 def test_a_hard_wrapped_line_is_joined_into_its_point() -> None:
     # Found by hypothesis: "A\na" gives the point "A a".
     summary = summarise("A\na", language="en")

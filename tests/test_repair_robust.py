@@ -28,7 +28,7 @@ def test_fix_text_is_total_and_idempotent_on_arbitrary_text(text: str) -> None:
     assert fix_text(once) == once
 
 
-@pytest.mark.parametrize("text", ['"》', '"」', '他说"好》。', '「"」文', '《书名"》', "±à¡à\xa0", "\xa0À\x86"])
+@pytest.mark.parametrize("text", ['"》', '"」', '他说"好》。', '「"」文', '《书名"》', "±à¡à\xa0", "\xa0À\x86", "{（", ")）;", "“》㐀", '“《"㐀', '《?0'])
 def test_cases_hypothesis_found_are_total_and_idempotent(text: str) -> None:
     # An ASCII " left open, then 》, raised KeyError; "±à¡à" decoded on the
     # second pass to an unassigned character.

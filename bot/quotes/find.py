@@ -85,6 +85,8 @@ def find_quotes(text: str, language: str = "en") -> list[Quote]:
     found: list[_Found] = []
     for span in find_spans(text):
         inner = _inner_text(text, span)
+        if not any(c.isalnum() for c in inner):
+            continue  # marks around punctuation alone ("“,") quote nothing
         para = paras.index(span.open_at)
         p_start, p_end = paras.bounds(para)
         zh = bool(_HAN.search(text[p_start:p_end])) or language.startswith("zh")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ftfy.badness import is_bad
 
 from bot.repair.rules import RULES, Rule
 from bot.repair.script import convert_script
@@ -44,11 +43,12 @@ def fix_and_explain(text: str, *, language: str | None = None, rules: tuple[Rule
                 if rule.__name__ not in applied:
                     applied.append(rule.__name__)
                 text = fixed
-        # Another round only if this one changed the text and left it looking
-        # like mojibake: a later rule (stripping a no-break space, say) can
-        # expose a pattern ftfy would have decoded. Then fix_text(fix_text(x))
-        # == fix_text(x), and clean text pays for one round only.
-        if text == before or not is_bad(text):
+        # Another round while a round changes something: a later rule can
+        # expose work for an earlier one (stripping a no-break space shows
+        # ftfy a pattern it decodes; a closing mark added by balancing
+        # completes a shift-damage pattern). Then fix_text(fix_text(x)) ==
+        # fix_text(x). Clean text, most of it, pays for one round only.
+        if text == before:
             break
     return Repair(text=text, applied=applied)
 

@@ -37,8 +37,8 @@ def _balance_paragraph(paragraph: str) -> str:
             else:
                 opened.append('"')
             continue
-        if char == "”" and opened and opened[-1] == '"':
-            opened.pop()
+        if char == "”" and opened and opened[-1] == '"' and "“" not in opened:
+            opened.pop()  # "和平号”: the ASCII mark opened it — unless a “ is waiting for its ”
             continue
         if char in _PAIRS:
             opened.append(char)
@@ -47,10 +47,10 @@ def _balance_paragraph(paragraph: str) -> str:
             if opened and _PAIRS.get(opened[-1]) == char:
                 opened.pop()
             elif _CLOSERS[char] in opened:
-                # a mark closed out of order: close the inner ones first
-                while opened and _PAIRS.get(opened[-1]) != char:
-                    opened.pop()
-                opened.pop()
+                # Closed out of order (《…“…》…”): that pair is done, the inner
+                # marks stay open. Dropping them instead made a second repair
+                # read the text differently from the first.
+                del opened[len(opened) - 1 - opened[::-1].index(_CLOSERS[char])]
             else:
                 stray.append(char)
     opened = [c for c in opened if c != '"']

@@ -58,15 +58,19 @@ _BROKEN_CLOSE_TAG = re.compile(r"\?/(?:span|div|p|strong|em|b|i|a|font)>", re.IG
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 
-_EMPTY_BRACKETS = re.compile(r"(?<![A-Za-z0-9_)\]])[（(【\[]\s*[)）】\]]")
+_EMPTY_BRACKETS = re.compile(r"(?<![A-Za-z0-9_)\]])(?:（\s*）|\(\s*\)|【\s*】|\[\s*\])")
 
 
 def drop_empty_brackets(text: str) -> str:
     """Remove brackets left empty where a link, image credit or icon was (``（）江苏…``).
 
     Brackets right after a Latin letter or digit stay: ``f()`` in a sentence about code is real.
+    Nested empties (``（()）``) go too, so a second repair finds nothing left to drop.
     """
-    return _EMPTY_BRACKETS.sub("", text)
+    while True:
+        text, removed = _EMPTY_BRACKETS.subn("", text)
+        if not removed:
+            return text
 
 
 def strip_markup_remnants(text: str) -> str:
@@ -193,7 +197,6 @@ RULES: tuple[Rule, ...] = (
     fix_mojibake,
     realign_shifted_gbk,
     strip_markup_remnants,
-    drop_empty_brackets,
     remove_glued_pinyin,
     restore_name_dots,
     drop_image_placeholders,
@@ -202,6 +205,8 @@ RULES: tuple[Rule, ...] = (
     drop_promo_lines,
     cut_site_footer,
     balance_quote_marks,
+    # After the removals and the balancing, any of which can leave "（）".
+    drop_empty_brackets,
     harmonise_punctuation,
     normalise_whitespace,
 )
