@@ -50,16 +50,20 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ("Marsh: ‘The Harbour Will Change For Ever.’\n\nShe spoke on Tuesday.", "Marsh"),
         # An apostrophe is not a closing quote mark.
         (
-            "Helen Marsh, head of Port Wenlow’s council, wrote to residents on Monday, telling them, "
-            "“The harbour will change for ever.”",
+            (
+                "Helen Marsh, head of Port Wenlow’s council, wrote to residents on Monday, telling them, "
+                "“The harbour will change for ever.”"
+            ),
             "Helen Marsh",
         ),
         # An adverb before the name is not the name.
         ("“The harbour will change for ever.” Reluctantly, Marsh said it was true.", "Marsh"),
         # A name never runs across a full stop into the next sentence.
         (
-            "The council backed Tom Baird.\n\nCouncil leader Helen Marsh wrote to residents, saying "
-            "“The harbour will change for ever.”",
+            (
+                "The council backed Tom Baird.\n\nCouncil leader Helen Marsh wrote to residents, saying "
+                "“The harbour will change for ever.”"
+            ),
             "Helen Marsh",
         ),
         # An appositive with commas and a name of its own.
@@ -68,8 +72,10 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
             "Helen Marsh",
         ),
         (
-            "Tom Baird, 61, of Wenlow, Cornwall, who has fished there for years, said "
-            "“The harbour will change for ever.”",
+            (
+                "Tom Baird, 61, of Wenlow, Cornwall, who has fished there for years, said "
+                "“The harbour will change for ever.”"
+            ),
             "Tom Baird",
         ),
         # A colon-introduced quote belongs to the clause's subject, whatever the verb.

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bot.quotes.lexicon import not_names_en, pronouns, roles_en, speech_verbs_en, titles_en
+from bot.quotes.lexicon import grammar_en, not_names_en, pronouns, roles_en, speech_verbs_en, titles_en
 
 Speaker = tuple[str, str] | None
 
@@ -110,12 +110,6 @@ _ABBREVIATIONS = frozenset(
 )
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _SUFFIXES = frozenset(["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"])
-# Capitalised only in title-case headlines, never inside a person's name.
-_HEADLINE_WORDS = frozenset(
-    "On And Than To For With At In From By As Is Are Was Were Be Will Not Can Has Have After Before Over Into "
-    "About Says Said Who What Why How".split()
-)
-_PREPOSITIONS = frozenset(["of", "for", "at", "in", "with", "from", "to", "by", "on"])
 
 
 class _SentenceEnds:
@@ -199,7 +193,7 @@ def clean_name(words: list[str]) -> str | None:
         return None
     if len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words):
         return None  # a shouted heading ("RED STATES OUTNUMBER BLUE"), not a name
-    if any(w in _HEADLINE_WORDS for w in words[1:]):
+    if any(w in grammar_en("headline") for w in words[1:]):
         return None  # title case ("Hillary Aid And CNN", "Important Than Electing Obama")
     return " ".join(words[-4:])
 
@@ -250,7 +244,7 @@ def _subject_before(toks: list[_Tok], verb: int) -> Speaker:
                 before = a - len(_run_back(toks, a + 1))
                 if before >= 0 and _is_cap(toks[before]) and toks[before].trail == ",":
                     before -= len(_run_back(toks, before + 1))  # "of Raleigh, N.C.,": city and state
-                if before >= 0 and toks[before].core.lower() in _PREPOSITIONS:
+                if before >= 0 and toks[before].core.lower() in grammar_en("preposition"):
                     continue
                 k = a + 1
                 break
@@ -326,7 +320,7 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
     toks = _tokens(region, close_end)
     if not toks:
         return None
-    if toks[0].core in _CONJUNCTIONS:
+    if toks[0].core in grammar_en("conjunction"):
         # "…,'' but he denied it" is a new clause, not an attribution; in
         # "…" but to take the lead, says Tracey" the attribution follows a comma.
         comma = next((k + 1 for k, tok in enumerate(toks) if tok.trail.startswith(",")), len(toks))
@@ -342,7 +336,7 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
         if _verb_at(toks, k):
             if k == 0:
                 return _subject_after(toks, 0)
-            if toks[k - 1].trail.startswith(",") and toks[k].core.lower() in _INVERTING_VERBS:
+            if toks[k - 1].trail.startswith(",") and toks[k].core.lower() in grammar_en("inverting"):
                 # "…” that Sanders can catch Clinton, said Steve Elmendorf":
                 # a name after "said" is the speaker, not the one before the comma.
                 after = _subject_after(toks, k)
@@ -368,12 +362,6 @@ def speaker_after(text: str, close_end: int, para_end: int) -> Speaker:
     return _according_to(toks[:6])
 
 
-_CONJUNCTIONS = frozenset("but and while although though because so yet or whereas".split())
-# Verbs whose following name is their subject ("said Smith"), unlike "told
-# CNN" or "asked Smith", whose following name is spoken to.
-_INVERTING_VERBS = frozenset(
-    "said says added adds wrote writes noted notes explained continued warned recalled remembered insisted".split()
-)
 _COMMA_CLOSE = re.compile(r",\s*[”\"'’]+\s*$")
 _TAGGED_TAIL = re.compile(r"\s*([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+[a-z]+\.(?:\s|$)")
 _SIGNATURE = re.compile(r"\s*(?:—|–|―|--|-)\s*([^\n]{2,60}?)[.\s]*")

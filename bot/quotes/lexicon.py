@@ -34,6 +34,17 @@ def _pairs(name: str) -> dict[str, str]:
 
 
 @cache
+def grammar_en(word_class: str) -> frozenset[str]:
+    """One small closed English word class from ``grammar-en.txt`` ("headline", "conjunction"…)."""
+    text = resources.files("bot.quotes").joinpath("data", "grammar-en.txt").read_text("utf-8")
+    for line in text.splitlines():
+        label, _, words = line.partition(":")
+        if not line.startswith("#") and label.strip() == word_class:
+            return frozenset(words.split())
+    raise KeyError(word_class)
+
+
+@cache
 def roles_en() -> frozenset[str]:
     """Lower-case role nouns that may stand just before a person's name."""
     return frozenset(_entries("roles-en.txt"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 from bot.repair.rules import RULES, Rule
 from bot.repair.script import convert_script
 

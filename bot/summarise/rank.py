@@ -24,14 +24,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import chain
-from functools import lru_cache
-from operator import mul
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
+from operator import mul
 
 from bot.summarise.lexicon import phrases
-from bot.summarise.units import size as length_units
 from bot.summarise.terms import terms
+from bot.summarise.units import size as length_units
 
 FEATURES = (
     "centroid", "coverage", "long", "overlap", "pagerank",
@@ -296,7 +296,7 @@ def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.8
     return rank
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cue_pattern(language: str) -> re.Pattern[str] | None:
     """One pattern for all of a language's cue phrases; Latin-script ones as whole words."""
     cues = phrases(f"cues-{language}")
