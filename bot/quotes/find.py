@@ -168,7 +168,8 @@ def _attribute(
         # A quote paragraph signed on the next line: "“…”\n\n- Bernie Sanders."
         nxt = paras.neighbour(end_para, 1)
         if nxt is not None:
-            speaker = english.signature(text[slice(*paras.bounds(nxt))])
+            n_start, n_end = paras.bounds(nxt)
+            speaker = english.signature(text[n_start:n_end])
     return speaker, introduced, False
 
 

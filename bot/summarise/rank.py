@@ -76,12 +76,6 @@ def length_score(units: float, ideal: float) -> float:
     return max(0.0, 1.0 - 0.25 * max(0.0, units - 2 * ideal) / ideal)
 
 
-def _idf(frequency: Counter[str], count: int, at_least: int = 1) -> dict[str, float]:
-    """IDF over ``count`` sentences of the terms in at least ``at_least`` of them."""
-    base = math.log(count + 1) + 1.0
-    return {term: base - math.log(seen) for term, seen in frequency.items() if seen >= at_least}
-
-
 class SentenceVectors(Sequence[dict[str, float]]):
     """Unit-length TF-IDF vectors of the sentences, each made when first asked for.
 
@@ -91,13 +85,17 @@ class SentenceVectors(Sequence[dict[str, float]]):
     cosine), but its norm counts the lone terms too, which all have the IDF
     of a term seen in one sentence. So the cosine of two sentences is exact;
     that of a sentence with itself is not 1 (it is never asked for).
+
+    IDF is ``log((n + 1) / sentences with the term) + 1`` over the n sentences.
     """
 
-    def __init__(self, bags: Sequence[Counter[str]], shared: Sequence[dict[str, int]], idf: dict[str, float]) -> None:
+    def __init__(
+        self, bags: Sequence[Counter[str]], shared: Sequence[dict[str, int]], frequency: Counter[str]
+    ) -> None:
         self._bags = bags
         self._shared = shared
-        self._idf = idf
-        self._lone_idf = math.log(len(bags) + 1) + 1.0  # _idf of a term in one sentence
+        self._frequency = frequency
+        self._lone_idf = math.log(len(bags) + 1) + 1.0  # log(1) = 0 for a term in one sentence
         self._made: dict[int, dict[str, float]] = {}
 
     def __len__(self) -> int:
@@ -106,8 +104,8 @@ class SentenceVectors(Sequence[dict[str, float]]):
     def __getitem__(self, index: int) -> dict[str, float]:  # type: ignore[override]
         made = self._made.get(index)
         if made is None:
-            kept, idf = self._shared[index], self._idf
-            values = [idf[t] * _tf(c) for t, c in kept.items()]
+            kept, frequency, base = self._shared[index], self._frequency, self._lone_idf
+            values = [(base - math.log(frequency[t])) * _tf(c) for t, c in kept.items()]
             lone = _square_tf_sum(self._bags[index].values()) - _square_tf_sum(kept.values())
             square = sum(map(mul, values, values)) + self._lone_idf**2 * lone
             scale = 1.0 / (math.sqrt(square) or 1.0)
@@ -162,8 +160,7 @@ def features(
     # to no cosine, centroid dot product or coverage. Most Chinese bigrams are
     # such terms, so the per-term work below runs on the shared ones only.
     shared = [{t: c for t, c in bag.items() if frequency[t] > 1} for bag in bags]
-    idf = _idf(frequency, len(bags), at_least=2)
-    vectors = SentenceVectors(bags, shared, idf)
+    vectors = SentenceVectors(bags, shared, frequency)
     log_frequency = {t: math.log(f) for t, f in frequency.items() if f > 1}
     title_terms = set(terms(title or "", language))
     ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
