@@ -256,6 +256,23 @@ def test_fiction_dialogue_names_without_a_name_list() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["秋菊", "建軍"]
 
 
+
+def test_chinese_pronoun_object_in_an_earlier_clause_is_not_the_speaker() -> None:
+    # 她 is what he looks at; the clause that opens with 他 holds the subject.
+    text = (
+        "王建國推開門，看見秋菊坐在窗前。秋菊沒有抬頭。\n"
+        "他放下背包，慢慢轉過身，認真地看著她，問：\n"
+        "“你等了很久嗎？”"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
+
+
+def test_chinese_she_falls_back_to_a_name_without_a_female_character() -> None:
+    # Female characters in names are only a hint: 陳思遠 is the woman here.
+    text = "陳思遠是這個實驗室的負責人。她放下手裡的樣品，笑著說：“這個項目我們做了整整三年。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["陳思遠"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

@@ -319,9 +319,13 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
             # A clause-initial name is the subject; else the one nearest the verb.
             first = cands[0]
             lead = _LEADERS.match(clauses[index][1])
-            if index < len(clauses) - 1 or first[0] <= (lead.end() if lead else 0):
+            if first[0] <= (lead.end() if lead else 0):
                 return (first[1], first[2])
-            return (cands[-1][1], cands[-1][2])
+            begin, clause = clauses[index]
+            if begin + len(clause) == verb_at:
+                return (cands[-1][1], cands[-1][2])
+            # In an earlier clause a name that does not open it is an object
+            # ("…盯着她，问："): the subject is further back.
     return None
 
 

@@ -399,7 +399,8 @@ def _pronoun_referent(
             if is_organisation(full, zh):
                 return full
         return None
-    for k in range(bisect.bisect_left(named, (pos, "")) - 1, -1, -1):
+    k_before = bisect.bisect_left(named, (pos, ""))
+    for k in range(k_before - 1, -1, -1):
         full = people.full(named[k][1])
         if people.gender(full) in ("?", gender):
             return full
@@ -407,6 +408,10 @@ def _pronoun_referent(
         for _p, word in reversed(people.doc.clause_subjects):
             if _p < pos and people.gender(word) == gender:
                 return word
+        if gender == "f" and k_before > 0:
+            # No name marked female: the female characters are only a hint
+            # (润叶 is a woman), so the latest person named is the best guess.
+            return people.full(named[k_before - 1][1])
     return None
 
 
