@@ -9,8 +9,8 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from urllib.parse import unquote
 from typing import Any, TextIO
+from urllib.parse import unquote
 
 from bot.config import Settings, get_settings
 from bot.errors import InvalidSourceError, KeypointError

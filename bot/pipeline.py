@@ -25,7 +25,7 @@ from bot.summarise import summarise
 
 T = TypeVar("T")
 
-__all__ = ["digest_article", "digest_text", "digest_html", "digest_page", "digest_url"]
+__all__ = ["digest_article", "digest_html", "digest_page", "digest_text", "digest_url"]
 
 
 def digest_article(

@@ -6,13 +6,13 @@ Public API: :func:`extract` (a :class:`~bot.models.FetchedPage`),
 
 from __future__ import annotations
 
+from bot.errors import UnsupportedContentError
 from bot.extract.decode import decode_bytes
 from bot.extract.html import extract_html
 from bot.extract.text import article_from_text
-from bot.errors import UnsupportedContentError
 from bot.models import Article, FetchedPage
 
-__all__ = ["extract", "extract_html", "article_from_text", "decode_bytes"]
+__all__ = ["article_from_text", "decode_bytes", "extract", "extract_html"]
 
 
 def extract(page: FetchedPage) -> Article:

@@ -120,9 +120,9 @@ def _detect(body: bytes, allowed: int) -> tuple[str, str]:
     for codec in _CJK_CODECS:
         text, bad = _errors(body, codec)
         share, han = common_share(text)
-        if bad <= allowed * 4 and han >= 10 and share >= _MIN_COMMON_SHARE:
-            if best is None or share > best[0]:
-                best = (share, text, codec)
+        readable = bad <= allowed * 4 and han >= 10 and share >= _MIN_COMMON_SHARE
+        if readable and (best is None or share > best[0]):
+            best = (share, text, codec)
     if best is not None:
         return best[1], best[2]
     guess = from_bytes(body[:200_000]).best()

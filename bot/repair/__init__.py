@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.repair.rules import RULES, Rule
 from bot.repair.script import convert_script
 
-__all__ = ["Repair", "fix_text", "fix_and_explain", "convert_script", "RULES"]
+__all__ = ["RULES", "Repair", "convert_script", "fix_and_explain", "fix_text"]
 
 
 @dataclass(frozen=True, slots=True)

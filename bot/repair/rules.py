@@ -10,7 +10,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import ftfy
@@ -24,7 +24,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lines_of(name: str) -> tuple[str, ...]:
     text = resources.files("bot.repair").joinpath("data", name).read_text("utf-8")
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))

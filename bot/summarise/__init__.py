@@ -13,7 +13,7 @@ from bot.summarise.rank import rank_points
 from bot.summarise.sentences import Sentence, split_sentences
 from bot.summarise.units import RANKABLE
 
-__all__ = ["summarise", "split_sentences", "Sentence", "adaptive_point_count", "prepare_units"]
+__all__ = ["Sentence", "adaptive_point_count", "prepare_units", "split_sentences", "summarise"]
 
 # Units that may stand in for sentences when a text has none (e.g. a list of
 # lines without punctuation); navigation, captions and bylines never do.

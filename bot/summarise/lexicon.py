@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_list(name: str) -> frozenset[str]:
     """Entries of ``data/<name>.txt`` (one per line, ``#`` comments), lowercased.
 
@@ -21,7 +21,7 @@ def word_list(name: str) -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrases(name: str) -> tuple[str, ...]:
     """Entries of ``data/<name>.txt`` longest first (for prefix and substring tests)."""
     return tuple(sorted(word_list(name), key=len, reverse=True))

@@ -9,7 +9,7 @@ time and nothing to go stale on new names.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import filterfalse
 from operator import add
 
@@ -56,7 +56,7 @@ def han_terms(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _word_stopwords(language: str) -> frozenset[str]:
     """The language's stopwords plus English ones (English words turn up everywhere)."""
     return stopwords(language) | stopwords("en")

@@ -72,6 +72,4 @@ def _is_navigation(text: str, lowered: str, words: float, ended: bool) -> bool:
                 return True
     # Menus and keyword spam: many separators, short pieces, no sentence end.
     pieces = [p for p in _SEPARATORS.split(text) if p.strip()]
-    if not ended and len(pieces) >= 4 and words / len(pieces) <= 5:
-        return True
-    return False
+    return not ended and len(pieces) >= 4 and words / len(pieces) <= 5
