@@ -273,6 +273,13 @@ def test_chinese_she_falls_back_to_a_name_without_a_female_character() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["陳思遠"]
 
 
+
+def test_chinese_address_words_tell_a_persons_sex() -> None:
+    # 曉東 has no female character; 曉東姐 shows 她 can be her.
+    text = "林曉東在院子裡晾衣服，王建國走了進來。曉東姐看見了他。她擦了擦手，說：“你怎麼這麼早就回來了？”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["林曉東"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

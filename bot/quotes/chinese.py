@@ -19,6 +19,7 @@ from functools import cache, cached_property
 from bot.quotes.lexicon import (
     after_name_zh,
     female_chars_zh,
+    gender_words_zh,
     not_names_zh,
     not_verbs_zh,
     organisation_markers,
@@ -200,6 +201,27 @@ class ChineseText:
                 free = k + len(name)
         found.sort()
         return [f for f in found if not _object_marked(clause, f[0])]
+
+    def addressed_as(self, name: str) -> str | None:
+        """The sex the address words after ``name`` (or its given name) show, if they agree."""
+        forms = [name, name[1:]] if len(name) == 3 and name[0] in surnames_zh() else [name]
+        votes = {self._addresses[form] for form in forms if form in self._addresses}
+        return votes.pop() if len(votes) == 1 and None not in votes else None
+
+    @cached_property
+    def _addresses(self) -> dict[str, str | None]:
+        """Two- and three-character words followed by an address word (润叶姐), by
+        the sex it shows; None where the text disagrees with itself."""
+        words = gender_words_zh()
+        out: dict[str, str | None] = {}
+        # 姐夫 (a sister's husband) is not an address to a woman.
+        for match in re.finditer(f"({'|'.join(map(re.escape, words))})(?!夫)", self.text):
+            for size in (2, 3):
+                form = self.text[max(0, match.start() - size) : match.start()]
+                if len(form) == size:
+                    sex = words[match.group(1)]
+                    out[form] = sex if out.get(form, sex) == sex else None
+        return out
 
     @cached_property
     def clause_subjects(self) -> list[tuple[int, str]]:
@@ -404,6 +426,9 @@ def speaker_after(doc: ChineseText, text: str, close_end: int, stop: int) -> Spe
     return None
 
 
-def gender_zh(name: str) -> str:
-    """``f`` when a character marks the name as female, else ``m``."""
-    return "f" if any(c in female_chars_zh() for c in name[1:] or name) else "m"
+def gender_zh(name: str, doc: ChineseText | None = None) -> str:
+    """``f`` when a character marks the name as female or the text addresses
+    the person as a woman (润叶姐, 陳思遠女士), else ``m``."""
+    if any(c in female_chars_zh() for c in name[1:] or name):
+        return "f"
+    return (doc.addressed_as(name) if doc is not None else None) or "m"

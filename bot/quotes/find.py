@@ -292,7 +292,7 @@ class _People:
         """``m``, ``f`` or ``?`` (unknown, compatible with either)."""
         if name not in self._gender:
             if _HAN.search(name):
-                self._gender[name] = chinese.gender_zh(name)
+                self._gender[name] = chinese.gender_zh(name, self.doc)
             else:
                 if self._honorifics is None:
                     self._honorifics = english.honorifics(self.text)

@@ -93,6 +93,18 @@ def female_chars_zh() -> frozenset[str]:
 
 
 @cache
+def gender_words_zh() -> dict[str, str]:
+    """Address words after a Chinese name (女士, 哥 …) → ``f`` or ``m``, longest first."""
+    text = resources.files("bot.quotes").joinpath("data", "gender-words-zh.txt").read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        label, _, words = line.partition(":")
+        if not line.startswith("#") and label.strip() in ("female", "male"):
+            out.update((w, label.strip()[0]) for w in words.split())
+    return dict(sorted(out.items(), key=lambda item: len(item[0]), reverse=True))
+
+
+@cache
 def titles_zh() -> tuple[str, ...]:
     """Chinese role and title words, longest first."""
     return tuple(sorted(set(_entries("titles-zh.txt")), key=len, reverse=True))
