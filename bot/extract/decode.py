@@ -82,9 +82,9 @@ def _errors(body: bytes, codec: str) -> tuple[str, int]:
 
 def decode_bytes(body: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode ``body``; return (text, codec used). Never returns U+FFFD for bad bytes."""
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            return body.decode(codec, errors="replace"), codec
+            return body.decode(bom_codec, errors="replace"), bom_codec
     if body.isascii():
         return body.decode("ascii"), "ascii"
     non_ascii = len(body) - len(body.translate(None, _HIGH_BYTES))

@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain
 from operator import mul
+from typing import cast
 
 from bot.summarise.lexicon import phrases
 from bot.summarise.terms import terms
@@ -61,8 +62,9 @@ def weights() -> dict[str, object]:
 def language_weights(language: str) -> dict[str, float]:
     """The shared weights with ``language``'s overrides applied."""
     settings = weights()
-    merged = dict(settings["weights"])  # type: ignore[arg-type]
-    merged.update(settings.get("overrides", {}).get(language, {}))  # type: ignore[attr-defined]
+    merged = dict(cast("dict[str, float]", settings["weights"]))
+    overrides = cast("dict[str, dict[str, float]]", settings.get("overrides", {}))
+    merged.update(overrides.get(language, {}))
     return merged
 
 

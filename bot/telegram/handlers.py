@@ -168,7 +168,7 @@ async def reply_with_digest(
             await _typing(context, anchor)
             delay = max(0.0, shared.settings.placeholder_delay_seconds - TYPING_AFTER_SECONDS)
             done, _pending = await asyncio.wait({task}, timeout=delay)
-        if not done and not shared.summaries.busy:
+        if not done and not shared.ready.busy:
             placeholder = await anchor.reply_text(text(language, "working"))
         key, digest = await task
         digest = await shared.ready.with_points(digest, chat_settings.points)
