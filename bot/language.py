@@ -93,6 +93,14 @@ _SCRIPTS = (
 )
 
 
+def function_words(language: str) -> frozenset[str]:
+    """The most frequent function words of ``language`` (empty if we have none).
+
+    They double as a small stopword list for languages without a full one.
+    """
+    return _function_words().get(language, frozenset())
+
+
 @lru_cache(maxsize=1)
 def _function_words() -> dict[str, frozenset[str]]:
     folder = resources.files("bot").joinpath("data", "function-words")

@@ -89,3 +89,22 @@ def test_numbers_are_never_keywords_but_model_names_are() -> None:
     keywords = extract_keywords(text, "en")
     assert any(k.startswith("A320") for k in keywords)
     assert not {"6.0", "4.75"} & set(keywords)
+
+
+def test_keywords_keep_words_of_other_scripts_whole_and_skip_their_function_words() -> None:
+    spanish = (
+        "José Hernández presentó el plan del puerto de Valparaíso. "
+        "Según José Hernández, el puerto de Valparaíso crecerá un tercio. "
+        "El alcalde apoyó a José Hernández y al puerto de Valparaíso."
+    )
+    russian = (
+        "Городской совет одобрил строительство моста. Строительство моста начнётся весной. "
+        "Жители города ждали строительство моста десять лет."
+    )
+    spanish_keywords = extract_keywords(spanish, "es")
+    assert "José Hernández" in spanish_keywords
+    assert any("Valparaíso" in k for k in spanish_keywords)
+    russian_keywords = extract_keywords(russian, "ru")
+    assert "строительство моста" in russian_keywords
+    # Single letters (the old ASCII-only tokenizer's output) and function words never appear.
+    assert all(len(k) > 2 and k.split()[0] not in {"и", "в", "на", "что"} for k in russian_keywords)

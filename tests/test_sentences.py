@@ -142,3 +142,14 @@ def test_other_scripts_split_at_their_capitals() -> None:
         "Совет проголосовал в понедельник.", "Это большая новость.", "— Мы довольны, сказал мэр."]
     assert [s.text for s in split_sentences(german)] == [
         "Der Rat hat am Montag abgestimmt.", "Über die Kosten wird noch gestritten."]
+
+
+def test_scripts_without_capitals_split_too_and_their_sentences_are_ranked() -> None:
+    korean = "시의회는 월요일에 새 다리 건설을 승인했다. 공사는 내년 봄에 시작된다. 주민들은 새 다리를 대체로 환영했다."
+    hebrew = "המועצה אישרה את התוכנית ביום שני. העבודות יתחילו באביב הבא."
+    assert [s.text for s in split_sentences(korean)] == [
+        "시의회는 월요일에 새 다리 건설을 승인했다.", "공사는 내년 봄에 시작된다.", "주민들은 새 다리를 대체로 환영했다."]
+    assert len(split_sentences(hebrew)) == 2
+    russian = "Городской совет одобрил строительство нового моста через реку."
+    # Words of every script count, so a Russian sentence is not a "fragment".
+    assert [s.kind for s in split_sentences(russian + " " + korean)] == ["sentence"] * 4

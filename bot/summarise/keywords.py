@@ -20,11 +20,11 @@ from bot.summarise.lexicon import word_list
 from bot.summarise.terms import stem, stopwords
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-# Words, keeping inner hyphens, dots and digits ("GPT-4", "U.S."), and the
-# punctuation that ends a phrase.
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&.-]*[A-Za-z0-9]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
-# A piece without a Latin letter yields only numbers, which are never keywords.
-_LETTER = re.compile(r"[A-Za-z]")
+# Words of any script, keeping inner hyphens, dots and digits ("GPT-4",
+# "U.S.", "Hernández"), and the punctuation that ends a phrase.
+_TOKEN = re.compile(r"[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
+# A piece without a letter yields only numbers, which are never keywords.
+_LETTER = re.compile(r"[^\W\d_]")
 _NUMBER_CHARS = "0123456789.,-'’&"
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters

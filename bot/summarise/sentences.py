@@ -25,7 +25,7 @@ class Sentence:
     end: int
     paragraph: int
     kind: str = "sentence"
-    size: float = 0.0  # in words: Latin words plus Han characters / 1.6
+    size: float = 0.0  # in words: words plus Han characters / 1.6 (see units.size)
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -42,7 +42,12 @@ _MAX_PROTECTED = 600  # longer "quotes" are broken marks, not quotations
 # Capitals of Latin, Greek and Cyrillic scripts (and a dialogue dash) may start
 # a sentence, so German, French, Russian… text splits too, not only English.
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f"
-_EN_END = re.compile(rf"[.!?…]++[{re.escape(_CLOSERS)}]*+(?=\s+[\"'“‘«„(\[—{_UPPER}0-9{_HAN}]|[{_HAN}])")
+# Scripts without capitals (Hebrew, Arabic, Devanagari, Thai, kana, Hangul):
+# any of their letters may start a sentence.
+_CASELESS = "\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u3040-\u30ff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_EN_END = re.compile(
+    rf"[.!?…]++[{re.escape(_CLOSERS)}]*+(?=\s+[\"'“‘«„(\[—{_UPPER}{_CASELESS}0-9{_HAN}]|[{_HAN}])"
+)
 _ZH_CUT = re.compile(rf"(?:[{_ZH_END}]+|(?<=[{_HAN}])[.!?;](?![0-9]))[{re.escape(_CLOSERS)}]*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]」”’'\"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # The word before a full stop, only if it stands alone ("Mr", "U.S"), not the

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from itertools import filterfalse
 from operator import add
 
+from bot.language import function_words
 from bot.summarise.lexicon import word_list
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -29,9 +30,11 @@ _SUFFIXES = (
 _HISSING = ("sses", "xes", "zes", "ches", "shes")
 
 
+@cache
 def stopwords(language: str) -> frozenset[str]:
-    """The stopword list of ``language`` (empty if we have none)."""
-    return word_list(f"stopwords-{language}")
+    """The stopword list of ``language``: our own list, else the language's most
+    frequent function words (those that tell languages apart), else empty."""
+    return word_list(f"stopwords-{language}") or function_words(language)
 
 
 @lru_cache(maxsize=65536)

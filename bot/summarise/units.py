@@ -17,7 +17,8 @@ from bot.summarise.lexicon import phrases
 RANKABLE = "sentence"
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
+# Words of any script but Han (counted by character): "Hernández", "скорость", "사진".
+_WORD = re.compile(r"[^\W_\u3400-\u4dbf\u4e00-\u9fff]+(?:['’.-][^\W_\u3400-\u4dbf\u4e00-\u9fff]+)*")
 _END = re.compile(r"[.!?。！？；…][\"'”’」』）)\]]*$")
 _BULLET = re.compile(r"^(?:[•·▪►◆■●○\-–—*+]\s|\d{1,2}[.)、](?!\d)\s?|[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)")
 _DATE = re.compile(
@@ -31,8 +32,8 @@ _QUESTION = re.compile(r"[?？][)）]*$")
 
 
 def size(text: str) -> float:
-    """Length in words: Latin words plus Han characters / 1.6 (about a word each)."""
-    return len(_LATIN_WORD.findall(text)) + len(_HAN.findall(text)) / 1.6
+    """Length in words: words of other scripts plus Han characters / 1.6 (about a word each)."""
+    return len(_WORD.findall(text)) + len(_HAN.findall(text)) / 1.6
 
 
 def classify(text: str, *, whole_line: bool, words: float | None = None) -> str:
