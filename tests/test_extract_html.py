@@ -11,6 +11,7 @@ from ftfy.badness import is_bad
 from bot.errors import NotAnArticleError
 from bot.extract import extract_html
 from bot.extract.html import quality
+from bot.extract.title import clean_title
 from bot.repair import fix_and_explain
 
 PARAGRAPHS = [
@@ -132,3 +133,35 @@ def test_extract_dispatches_on_content_type() -> None:
     assert "公共交通计划" in extract(page).text
     with pytest.raises(UnsupportedContentError, match="unsupported content type"):
         extract(FetchedPage("u", "u", 200, "image/png", b"\x89PNG", None))
+
+
+@pytest.mark.parametrize(
+    ("title", "site_name", "url", "expected"),
+    [
+        ("Best tech gadgets of 2019 | ZDNet", "ZDNet", None, "Best tech gadgets of 2019"),
+        ("Tide vote passes – Harbour Post", None, "https://www.harbourpost.co.uk/a/1", "Tide vote passes"),
+        ("Harbour Post | Tide vote passes", "Harbour Post", None, "Tide vote passes"),
+        ("Wenlow Daily | Coast news: Tide vote passes", "Wenlow Daily | Coast news", None, "Tide vote passes"),
+        # A dash inside the headline, or a name that is not the site's, stays.
+        ("Star Wars - the review", "Film Weekly", None, "Star Wars - the review"),
+        ("X-Men returns - again", None, "https://example.org/x", "X-Men returns - again"),
+        ("Harbour Post", "Harbour Post", None, "Harbour Post"),
+        # Chinese portals: "_channel_site网" goes; a model name's hyphen is no separator.
+        ("港口通过潮汐电站计划_地方新闻_海港网", None, None, "港口通过潮汐电站计划"),
+        ("GPT-4发布--海港网", None, None, "GPT-4发布"),
+        ("海港网", None, None, "海港网"),
+    ],
+)
+def test_site_name_is_removed_from_the_title(title: str, site_name: str | None, url: str | None, expected: str) -> None:
+    assert clean_title(title, site_name, url) == expected
+
+
+def test_extracted_title_drops_the_declared_site_name() -> None:
+    html = (
+        "<html><head><title>Tide vote passes | Harbour Post</title>"
+        "<meta property='og:site_name' content='Harbour Post'></head><body><article>"
+        + "".join(f"<p>The council voted on the tidal station for the {n} time this year, and the vote passed.</p>"
+                  for n in ("first", "second", "third", "fourth", "fifth"))
+        + "</article></body></html>"
+    )
+    assert extract_html(html, url="https://harbourpost.example/tide").title == "Tide vote passes"

@@ -17,6 +17,7 @@ import trafilatura
 from bot.errors import NotAnArticleError
 from bot.extract.decode import decode_bytes
 from bot.extract.gate import check_article, text_weight
+from bot.extract.title import clean_title
 from bot.models import Article
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -60,14 +61,16 @@ def extract_html(
     check_article(text, _title_tag(html) or title)
     if not text:
         raise NotAnArticleError("the page is empty: no article text was found")
+    site_name = getattr(document, "sitename", None)
+    page_url = url or getattr(document, "url", None)
     return Article(
         text=text,
-        title=title,
+        title=clean_title(title, site_name, page_url),
         author=getattr(document, "author", None),
         date=getattr(document, "date", None),
-        site_name=getattr(document, "sitename", None),
+        site_name=site_name,
         language=getattr(document, "language", None),
-        url=url or getattr(document, "url", None),
+        url=page_url,
     )
 
 
