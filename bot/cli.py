@@ -137,8 +137,10 @@ def format_for_terminal(digest: Digest, width: int = 88) -> str:
     """A plain-text rendering for people reading a terminal."""
     article, summary = digest.article, digest.summary
     lines = [article.title or "(untitled)", "=" * min(width, len(article.title or "(untitled)") * 2)]
-    for point in summary.points:
-        lines.extend(textwrap.wrap(point, width, initial_indent="• ", subsequent_indent="  ") or ["•"])
+    for index, point in enumerate(summary.points):
+        speaker = summary.speaker_of_point(index)
+        shown_point = f"{point} — {speaker}" if speaker else point
+        lines.extend(textwrap.wrap(shown_point, width, initial_indent="• ", subsequent_indent="  ") or ["•"])
     shown = [q for q in summary.quotes if q.selected]
     if shown:
         lines.append("")
@@ -166,6 +168,7 @@ def _error_record(item_id: Any, message: str, started: float) -> dict[str, Any]:
         "language": None,
         "text": "",
         "points": [],
+        "point_speakers": [],
         "quotes": [],
         "keywords": [],
         "error": message,

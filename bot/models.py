@@ -55,6 +55,13 @@ class Summary:
     points: list[str]
     quotes: list[Quote]
     keywords: list[str]
+    # Who speaks in each point that is a bare quotation ("「…」" with the
+    # speaker in another sentence); None where the point names its source.
+    point_speakers: list[str | None] = field(default_factory=list)
+
+    def speaker_of_point(self, index: int) -> str | None:
+        """The speaker to show after point ``index``, if it is a bare quotation."""
+        return self.point_speakers[index] if index < len(self.point_speakers) else None
 
 
 @dataclass(slots=True)
@@ -91,6 +98,7 @@ class Digest:
             "language": self.summary.language,
             "text": self.article.text,
             "points": list(self.summary.points),
+            "point_speakers": [self.summary.speaker_of_point(i) for i in range(len(self.summary.points))],
             "quotes": [
                 {"text": q.text, "speaker": q.speaker, "selected": q.selected}
                 for q in self.summary.quotes

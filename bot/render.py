@@ -64,7 +64,7 @@ def render_digest(digest: Digest, options: RenderOptions | None = None) -> str:
         parts.append(f"<b>{title}</b>")
     points = summary.points if options.points is None else summary.points[: options.points]
     if points:
-        parts.append("\n".join(f"• {html.escape(point)}" for point in points))
+        parts.append("\n".join(_render_point(point, summary.speaker_of_point(i)) for i, point in enumerate(points)))
     quotes = _quotes_to_show(summary.quotes, options)
     if quotes:
         lines = [_render_quote(q, text["unknown_speaker"]) for q in quotes]
@@ -83,6 +83,11 @@ def _quotes_to_show(quotes: list[Quote], options: RenderOptions) -> list[Quote]:
     if not options.show_quotes:
         return []
     return list(quotes) if options.all_quotes else [q for q in quotes if q.selected]
+
+
+def _render_point(point: str, speaker: str | None) -> str:
+    line = f"• {html.escape(point)}"
+    return f"{line} — <i>{html.escape(speaker)}</i>" if speaker else line
 
 
 def _render_quote(quote: Quote, unknown: str) -> str:

@@ -42,7 +42,8 @@ def test_summarize_json_has_the_contract_fields() -> None:
     result = run_cli("summarize", str(FIXTURES / "zh-article.txt"), "--json")
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
-    assert set(record) == {"id", "title", "language", "text", "points", "quotes", "keywords", "error", "seconds"}
+    assert set(record) == {
+        "id", "title", "language", "text", "points", "point_speakers", "quotes", "keywords", "error", "seconds"}
     assert record["language"] == "zh" and record["error"] is None
     assert all(set(q) == {"text", "speaker", "selected"} for q in record["quotes"])
 
@@ -99,6 +100,8 @@ def test_jsonl_answers_every_line_in_order(page_server: PageServer) -> None:
     assert [r["id"] for r in records] == [1, None, "two-fields", [3], 4, 5, 6, 7, 8]
     assert [r["error"] is None for r in records] == [True, False, False, True, False, False, False, True, False]
     assert len(records[0]["points"]) == 2
+    assert len(records[0]["point_speakers"]) == 2
+    assert all(set(r) == set(records[0]) for r in records)  # failed lines carry every field too
     assert records[7]["title"] == "Given title"
     for failed in (records[1], records[2], records[4], records[5], records[6], records[8]):
         assert failed["points"] == [] and failed["quotes"] == [] and failed["text"] == ""

@@ -44,6 +44,15 @@ def _digest(title: str, points: list[str], quotes: list[Quote]) -> Digest:
     )
 
 
+def test_a_bare_quotation_point_is_followed_by_its_speaker_escaped() -> None:
+    digest = _digest("T", ["“We took it together.”", "The vote passed."], [])
+    digest = Digest(digest.article, Summary("en", digest.summary.points, [], [], ["Eve <E>", None]))
+    html = render_digest(digest)
+    assert "• “We took it together.” — <i>Eve &lt;E&gt;</i>" in html
+    assert "• The vote passed.\n" in html or html.count("— <i>") == 1
+    assert check_html(html) == []
+
+
 def test_hostile_page_text_is_escaped() -> None:
     digest = _digest(
         "<script>alert(1)</script> & <b>bold",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_url_key_is_shared_by_variants_and_fits_callback_data() -> None:
 
 def _digest() -> Digest:
     article = Article(text="Ann said \u201cyes\u201d. More text.", title="T <b>", url="https://e.org/", language="en")
-    summary = Summary("en", ["Ann said yes."], [Quote("yes", "Ann", 10, 13, True)], ["ann"])
+    summary = Summary("en", ["Ann said yes.", "“No.”"], [Quote("yes", "Ann", 10, 13, True)], ["ann"], [None, "Bo"])
     return Digest(article, summary, ["mojibake"], 0.25)
 
 
@@ -54,6 +55,14 @@ def test_digest_round_trips_through_json() -> None:
     assert again == digest
     with pytest.raises(ValueError):
         digest_from_json('{"v": 999}')
+
+
+def test_digests_cached_before_point_speakers_existed_still_load() -> None:
+    record = json.loads(digest_to_json(_digest()))
+    del record["summary"]["point_speakers"]
+    again = digest_from_json(json.dumps(record))
+    assert again.summary.point_speakers == []
+    assert again.summary.speaker_of_point(1) is None
 
 
 async def test_sqlite_keeps_settings_and_digests_across_reopen(tmp_path: Path) -> None:

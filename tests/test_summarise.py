@@ -196,3 +196,27 @@ def test_shared_term_vectors_give_the_full_tf_idf_cosines() -> None:
             assert math.isclose(cosine(vectors[i], vectors[j]), cosine(full[i], full[j]), abs_tol=1e-12)
     assert cosine(vectors[0], vectors[1]) > 0.1  # they do share terms
     assert math.isclose(cosine(vectors[1], vectors[5]), 1.0)
+
+
+def test_a_point_that_is_a_bare_quotation_carries_its_speaker() -> None:
+    text = (
+        "The council of Port Wenlow approved the tidal power station on Tuesday after a long debate.\n\n"
+        "Helen Marsh, the harbour master, told reporters after the vote:\n\n"
+        "\u201cThis is the biggest decision this town has taken in a generation, and we took it together.\u201d\n\n"
+        "Tom Baird, a fisherman, said the turbines would close some of the best fishing grounds in the bay."
+    )
+    summary = summarise(text, language="en", points=3)
+    assert len(summary.points) == 3
+    # The quote names nobody: the reply adds the speaker. The others name their source.
+    assert summary.point_speakers == [None, "Helen Marsh", None]
+
+
+def test_chinese_bare_quotation_point_names_the_speaker_not_the_verb() -> None:
+    text = (
+        "港務局週二公布了潮汐電站的新時間表，工程將推遲半年開始。\n\n"
+        "港務局局長陳志強對延期進行了回應，表示延期的原因是「天氣和安全」：\n\n"
+        "「今年冬天的天氣很不穩定，海上的工作必須等到春天，我們不會拿工人的安全冒險。」"
+    )
+    summary = summarise(text, language="zh", points=3)
+    bare = [s for p, s in zip(summary.points, summary.point_speakers, strict=True) if p.startswith("「")]
+    assert bare == ["陳志強"]

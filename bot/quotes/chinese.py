@@ -142,6 +142,8 @@ class ChineseText:
     def _check(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh() or word[:2] in not_names_zh():
             return False
+        if word.startswith(_verbs_by_first_char().get(word[0], ())):
+            return False  # "表示 OpenAI 不分享…": the verb opens the clause, no name does
         titles = _title_set()
         for size in range(1, len(word) + 1):
             # "田主任" names a person; "副總裁" alone does not.
@@ -339,7 +341,7 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
         cands = doc.candidates(clauses[index][1])
         if cands:
             # A clause-initial name is the subject; else the one nearest the verb.
-            first = cands[0]
+            first = _titled_person(clauses[index][1], cands)
             lead = _LEADERS.match(clauses[index][1])
             if first[0] <= (lead.end() if lead else 0):
                 return (first[1], first[2])
@@ -349,6 +351,17 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
             # In an earlier clause a name that does not open it is an object
             # ("…盯着她，问："): the subject is further back.
     return None
+
+
+def _titled_person(clause: str, cands: list[tuple[int, str, str]]) -> tuple[int, str, str]:
+    """The first candidate, or the person it introduces through a title:
+    in "港務局局長陳志強", 陳志強 rather than 港務局."""
+    first = cands[0]
+    if len(cands) > 1 and cands[1][1] == "name":
+        between = clause[first[0] + len(first[2]) : cands[1][0]]
+        if between in _title_set():
+            return (first[0], cands[1][1], cands[1][2])
+    return first
 
 
 _WHEN = "(?:周[一二三四五六日]|星期[一二三四五六日天]|週[一二三四五六日]|今天|昨天|今日|昨日|日前|近日|本周|本週|上周|上週|當天|当天)?"

@@ -36,6 +36,7 @@ def digest_from_json(document: str) -> Digest:
             points=list(summary["points"]),
             quotes=[Quote(**quote) for quote in summary["quotes"]],
             keywords=list(summary["keywords"]),
+            point_speakers=list(summary.get("point_speakers", [])),
         ),
         repairs=list(record.get("repairs", [])),
         seconds=float(record.get("seconds", 0.0)),
