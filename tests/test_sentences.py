@@ -119,6 +119,12 @@ def test_text_without_end_punctuation_falls_into_lines() -> None:
         ("Home | News | Sport | Weather | Contact", "navigation"),
         ("午夜剧场,精品推荐,在线观看,免费下载,高清视频", "navigation"),
         ("Share this article", "navigation"),
+        # Disclaimers are furniture however long; so are lists of labelled links.
+        ("本站所有文章均系站长从网上收集，为了尊重作者的劳动，文中会尽量给出作者姓名和引用地址。", "navigation"),
+        ("Copyright 2024 Port Wenlow Gazette, all rights reserved, and no part may be copied without permission.",
+         "navigation"),
+        ("海港日报[新闻首页] 港口论坛[交流社区] 潮汐资料[数据下载] 更多链接。", "navigation"),
+        ("The tide tables [1] and the survey [2] agree on the flow rate [3] at the harbour mouth.", "sentence"),
         ("What would you do with the money?", "question"),
         ("The following people spoke at the meeting:", "fragment"),
         ("The council voted on Tuesday to rebuild the wall before winter.", "sentence"),
@@ -153,3 +159,10 @@ def test_scripts_without_capitals_split_too_and_their_sentences_are_ranked() -> 
     russian = "Городской совет одобрил строительство нового моста через реку."
     # Words of every script count, so a Russian sentence is not a "fragment".
     assert [s.kind for s in split_sentences(russian + " " + korean)] == ["sentence"] * 4
+
+
+def test_a_pipe_left_from_a_menu_is_not_part_of_the_sentence() -> None:
+    text = "| 即使是最好的计划，也可能在第一天遇到问题。 |\n｜The council met again on Tuesday to vote."
+    units = split_sentences(text)
+    assert [u.text for u in units] == ["即使是最好的计划，也可能在第一天遇到问题。", "The council met again on Tuesday to vote."]
+    assert all(text[u.start : u.end] == u.text for u in units)

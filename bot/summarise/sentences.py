@@ -65,10 +65,12 @@ def split_sentences(text: str) -> list[Sentence]:
         spans = _split_line(line)
         for start, end in spans:
             chunk = line[start:end]
-            stripped = chunk.strip()
+            # A pipe left over from a menu ("| 即使是…") never starts a sentence.
+            body = chunk.lstrip().lstrip("|｜").lstrip()
+            stripped = body.rstrip().rstrip("|｜").rstrip()
             if not stripped:
                 continue
-            lead = len(chunk) - len(chunk.lstrip())
+            lead = len(chunk) - len(body)
             begin = offset + start + lead
             words = size(stripped)
             kind = classify(stripped, whole_line=len(spans) == 1, words=words)

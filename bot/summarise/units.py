@@ -5,12 +5,13 @@ A unit is one of: ``sentence`` (rankable), ``heading``, ``caption``,
 ``navigation`` (menus, keyword spam, share widgets, site furniture),
 ``question`` (to the reader) or ``fragment`` (too short, or a lead-in ending
 in a colon). Only sentences become key points; the phrase lists live in
-``data/`` (``boilerplate.txt``, ``captions.txt``, ``bylines.txt``).
+``data/`` (``boilerplate.txt``, ``disclaimers.txt``, ``captions.txt``, ``bylines.txt``).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from bot.summarise.lexicon import phrases
 
@@ -28,6 +29,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"[|｜>›»/·•,，、]")
+_LABEL = re.compile(r"[\[【][^\]】\d][^\]】]{0,20}[\]】]")
 _QUESTION = re.compile(r"[?？][)）]*$")
 
 
@@ -65,12 +67,24 @@ def classify(text: str, *, whole_line: bool, words: float | None = None) -> str:
     return RANKABLE
 
 
+@cache
+def _disclaimer() -> re.Pattern[str]:
+    """Any phrase of ``disclaimers.txt``: site notices, never key points at any length."""
+    return re.compile("|".join(map(re.escape, phrases("disclaimers"))))
+
+
 def _is_navigation(text: str, lowered: str, words: float, ended: bool) -> bool:
+    if _disclaimer().search(lowered):
+        return True
     if words <= 12:
         for phrase in phrases("boilerplate"):
             # A real sentence may mention "comments"; furniture is unended or mostly the phrase.
             if phrase in lowered and (not ended or len(phrase) >= 0.4 * len(lowered)):
                 return True
+    # A list of links with their labels: "洞庭一叶[个人主页] 汉网[汉民族服饰] …"
+    # (citation marks such as [1] are digits and do not count).
+    if len(_LABEL.findall(text)) >= 3:
+        return True
     # Menus and keyword spam: many separators, short pieces, no sentence end.
     pieces = [p for p in _SEPARATORS.split(text) if p.strip()]
     return not ended and len(pieces) >= 4 and words / len(pieces) <= 5
