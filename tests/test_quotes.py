@@ -280,6 +280,14 @@ def test_chinese_address_words_tell_a_persons_sex() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["林曉東"]
 
 
+
+def test_chinese_unnamed_speaker_is_not_taken_from_the_previous_quote() -> None:
+    # 孫某 (name withheld) is a whole name; 美國學生 is a speaker without a name,
+    # so the quote after 美國學生道 is not 孫某's.
+    text = "孫某在碼頭等船。一個美國學生走過來，對孫某說道：「船今天不開了。」孫某驚問道：「為什麼？」美國學生道：「風太大了，港口已經關閉。」"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None, "孫某", None]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

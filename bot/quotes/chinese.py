@@ -142,6 +142,8 @@ class ChineseText:
     def _check(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh() or word[:2] in not_names_zh():
             return False
+        if len(word) == 3 and word[1] == "某":
+            return False  # 孫某 is the whole name: 孫某驚 adds the next word
         if word.startswith(_verbs_by_first_char().get(word[0], ())):
             return False  # "表示 OpenAI 不分享…": the verb opens the clause, no name does
         titles = _title_set()
@@ -160,6 +162,8 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
+        if two[1:] == "某" and two[0] in surnames_zh():
+            return two  # 孫某 (Mr Sun, name withheld) is whole: 孫某驚問道 is 孫某 asking
         # 少平大声说: the name is 少平, then 大声 (loudly).
         breaks_off = segment[2:4] in after_name_zh() or segment[2:5] in after_name_zh()
         if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
@@ -399,6 +403,10 @@ def speaker_before(doc: ChineseText, text: str, open_at: int, floor: int) -> Spe
         if found is None and _has_no_subject(region, verb[0]):
             # "玉亭想了一下。\n就說：「": the speaker is the last sentence's subject.
             found = subject_at(doc, _previous_sentence(text, start))
+        elif found is None and verb[1] >= len(region.rstrip(" ：:，,")):
+            # "美國學生道：「": someone is named, just not by a name; the
+            # previous speaker must not be carried over to this quote.
+            found = ("unnamed", "")
         return found
     if region.rstrip().endswith((":", "：")):
         for _begin, seg in reversed(_clauses(text, start, open_at)):

@@ -318,6 +318,8 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
             kind, word = item.speaker
             if kind == "name":
                 name = people.full(word)
+            elif kind == "unnamed":
+                name = None
             else:
                 # Resolve from where the pronoun stands: in "他看著田福堂，說：「"
                 # 田福堂 comes after 他 and is not a candidate.
