@@ -108,3 +108,15 @@ def test_keywords_keep_words_of_other_scripts_whole_and_skip_their_function_word
     assert "строительство моста" in russian_keywords
     # Single letters (the old ASCII-only tokenizer's output) and function words never appear.
     assert all(len(k) > 2 and k.split()[0] not in {"и", "в", "на", "что"} for k in russian_keywords)
+
+
+def test_a_line_break_ends_a_keyword_phrase() -> None:
+    # A headline line without a full stop must not run into the next line's name.
+    text = (
+        "Chelsea signed a keeper after their old keeper moved to Real Madrid\n"
+        "Kepa Arrizabalaga will join Chelsea today.\n"
+        "Kepa Arrizabalaga flew to London.\nChelsea paid a record fee for Kepa Arrizabalaga."
+    )
+    keywords = extract_keywords(text, "en")
+    assert "Kepa Arrizabalaga" in keywords and "Real Madrid" in keywords
+    assert not any("Madrid Kepa" in k for k in keywords)

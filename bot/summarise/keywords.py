@@ -120,7 +120,10 @@ def _content_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
     # pieces between Han runs that hold a Latin letter are worth tokenising.
     for piece in _HAN_RUN.split(text):
         if _LETTER.search(piece):
-            _collect_runs(piece, stop, runs)
+            # A line break ends a phrase too: a headline without a full stop
+            # ("… to Real Madrid") is not the start of the next line's name.
+            for line in piece.split("\n"):
+                _collect_runs(line, stop, runs)
     return runs
 
 
