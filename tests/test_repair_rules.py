@@ -167,6 +167,7 @@ def test_promo_lines_dropped() -> None:
         "Read more: Why the bridge closed\n"
         "Subscribe now to our weekend edition for the full story.\n"
         "Follow The Courier on Twitter and Instagram\n"
+        "If you enjoyed our roundup of bridge news, share it with a friend.\n"
         "Traffic returned to normal by noon."
     )
     assert drop_promo_lines(text) == "The bridge reopened on Monday.\nTraffic returned to normal by noon."
@@ -176,7 +177,8 @@ def test_promo_words_inside_sentences_stay() -> None:
     text = (
         "Readers who subscribe now pay less, the editor said.\n"
         "She said she would read more about it: the report is long.\n"
-        "市民可以关注我们的报道，也可以直接联系记者。"
+        "市民可以关注我们的报道，也可以直接联系记者。\n"
+        "If you enjoyed the old bridge, the new one keeps its arches."
     )
     assert drop_promo_lines(text) == text
 
