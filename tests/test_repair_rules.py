@@ -168,6 +168,7 @@ def test_promo_lines_dropped() -> None:
         "Subscribe now to our weekend edition for the full story.\n"
         "Follow The Courier on Twitter and Instagram\n"
         "If you enjoyed our roundup of bridge news, share it with a friend.\n"
+        "Click here to get more information or download the timetable.\n"
         "Traffic returned to normal by noon."
     )
     assert drop_promo_lines(text) == "The bridge reopened on Monday.\nTraffic returned to normal by noon."

@@ -112,6 +112,7 @@ def test_text_without_end_punctuation_falls_into_lines() -> None:
         ("Council votes for a new harbour wall", "heading"),
         ("By Helen Marsh and Tom Baird", "byline"),
         ("Photo: the old harbour wall at low tide", "caption"),
+        ("Cover image: an artist's impression of the new harbour wall at night.", "caption"),
         ("图片", "caption"),
         ("2023-03-17 发布于江苏", "dateline"),
         ("March 17, 2023", "dateline"),
