@@ -120,6 +120,10 @@ def test_text_without_end_punctuation_falls_into_lines() -> None:
         ("Home | News | Sport | Weather | Contact", "navigation"),
         ("午夜剧场,精品推荐,在线观看,免费下载,高清视频", "navigation"),
         ("Share this article", "navigation"),
+        ("海港首页 - 新闻 - 体育 - 娱乐 - 财经 - 汽车 - 房产 - 短信 - 邮件 - 搜索 - 论坛 - 博客 - 旅游", "navigation"),
+        ("当前位置：首页->港口新闻->潮汐电站的建设计划公布，港口将在明年开工。", "navigation"),
+        # A long Han line without a single punctuation mark is a heading or a run-together menu.
+        ("首页组织机构工作动态纲要规划国际项目理论文摘为您服务文献资料下载", "heading"),
         # Disclaimers are furniture however long; so are lists of labelled links.
         ("本站所有文章均系站长从网上收集，为了尊重作者的劳动，文中会尽量给出作者姓名和引用地址。", "navigation"),
         ("Copyright 2024 Port Wenlow Gazette, all rights reserved, and no part may be copied without permission.",

@@ -28,7 +28,11 @@ _DATE = re.compile(
     r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"[|｜>›»/·•,，、]")
+# Menu separators, including a spaced dash ("搜狐首页 - 新闻 - 体育") and －.
+_SEPARATORS = re.compile(r"\s[-–—]\s|[|｜>›»/·•,，、－]")
+# Chinese punctuation of any kind: a long Han line with none is a heading or a
+# menu run together ("首页组织机构工作动态…"), never a sentence.
+_HAN_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;:]")
 _LABEL = re.compile(r"[\[【][^\]】\d][^\]】]{0,20}[\]】]")
 _QUESTION = re.compile(r"[?？][)）]*$")
 
@@ -59,6 +63,8 @@ def classify(text: str, *, whole_line: bool, words: float | None = None) -> str:
     if text.rstrip().endswith((":", "：")):
         return "fragment"  # a lead-in to a list or a quote
     if whole_line and not ended and words <= 14:
+        return "heading"
+    if not ended and _HAN.search(text) and not _HAN_PUNCTUATION.search(text):
         return "heading"
     if _QUESTION.search(text):
         return "question"
