@@ -171,3 +171,12 @@ def test_a_pipe_left_from_a_menu_is_not_part_of_the_sentence() -> None:
     units = split_sentences(text)
     assert [u.text for u in units] == ["即使是最好的计划，也可能在第一天遇到问题。", "The council met again on Tuesday to vote."]
     assert all(text[u.start : u.end] == u.text for u in units)
+
+
+def test_section_labels_of_structured_abstracts_are_trimmed() -> None:
+    text = "目的 观察潮汐电站对港口水质的影响。方法 在港口设置十二个采样点。\nBACKGROUND: The harbour has silted up for decades."
+    assert [u.text for u in split_sentences(text)] == [
+        "观察潮汐电站对港口水质的影响。", "在港口设置十二个采样点。", "The harbour has silted up for decades."]
+    # Only a label followed by a colon (English) or a space (Chinese) is one.
+    kept = "Results of the vote were close. 方法很多，但结果都不理想。"
+    assert [u.text for u in split_sentences(kept)] == ["Results of the vote were close.", "方法很多，但结果都不理想。"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from bot.summarise.lexicon import word_list
 from bot.summarise.units import classify, size
@@ -66,7 +67,7 @@ def split_sentences(text: str) -> list[Sentence]:
         for start, end in spans:
             chunk = line[start:end]
             # A pipe left over from a menu ("| 即使是…") never starts a sentence.
-            body = chunk.lstrip().lstrip("|｜").lstrip()
+            body = _without_label(chunk.lstrip().lstrip("|｜").lstrip())
             stripped = body.rstrip().rstrip("|｜").rstrip()
             if not stripped:
                 continue
@@ -78,6 +79,27 @@ def split_sentences(text: str) -> list[Sentence]:
                                   begin + len(stripped), number, kind, words))
         offset += len(line) + 1
     return units
+
+
+def _without_label(body: str) -> str:
+    """``body`` without a structured abstract's section label ("目的 ", "Results: ")."""
+    match = _section_label().match(body)
+    if match and len(body) - match.end() >= _MIN_AFTER_LABEL:
+        return body[match.end() :]
+    return body
+
+
+@cache
+def _section_label() -> re.Pattern[str]:
+    labels = sorted(word_list("section-labels"), key=len, reverse=True)
+    han = "|".join(re.escape(w) for w in labels if not w.isascii())
+    latin = "|".join(re.escape(w) for w in labels if w.isascii())
+    return re.compile(
+        rf"(?:(?:{han})(?:\s*[:：]\s*|\s+(?=[{_HAN}]))|(?i:{latin})\s*[:：]\s*)"
+    )
+
+
+_MIN_AFTER_LABEL = 8
 
 
 def _join_wrapped_lines(text: str) -> str:
