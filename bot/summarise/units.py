@@ -89,8 +89,10 @@ def _is_navigation(text: str, lowered: str, words: float, ended: bool) -> bool:
                 return True
     # A list of links with their labels: "洞庭一叶[个人主页] 汉网[汉民族服饰] …"
     # (citation marks such as [1] are digits and do not count).
-    if len(_LABEL.findall(text)) >= 3:
+    if ("[" in text or "【" in text) and len(_LABEL.findall(text)) >= 3:
         return True
+    if ended:
+        return False
     # Menus and keyword spam: many separators, short pieces, no sentence end.
     pieces = [p for p in _SEPARATORS.split(text) if p.strip()]
-    return not ended and len(pieces) >= 4 and words / len(pieces) <= 5
+    return len(pieces) >= 4 and words / len(pieces) <= 5
