@@ -69,11 +69,11 @@ def summarise(
         points=point_texts,
         quotes=quotes,
         keywords=keywords,
-        point_speakers=[quoted_speaker(units[i], found) for i in chosen],
+        point_speakers=[_quoted_speaker(units[i], found) for i in chosen],
     )
 
 
-def quoted_speaker(unit: Sentence, quotes: list[Quote]) -> str | None:
+def _quoted_speaker(unit: Sentence, quotes: list[Quote]) -> str | None:
     """The speaker of ``unit`` when it is nothing but a quotation and does not name them.
 
     A key point such as "「從競爭格局上看，外界的競爭很激烈……」" is a bare quote whose
