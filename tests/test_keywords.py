@@ -120,3 +120,15 @@ def test_a_line_break_ends_a_keyword_phrase() -> None:
     keywords = extract_keywords(text, "en")
     assert "Kepa Arrizabalaga" in keywords and "Real Madrid" in keywords
     assert not any("Madrid Kepa" in k for k in keywords)
+
+
+def test_korean_keywords_lose_their_particles_and_function_words() -> None:
+    text = (
+        "김민수는 새 다리 건설을 발표했다. 김민수의 계획은 주민들의 지지를 받았다. "
+        "주민들은 새 다리 건설을 환영했다. 김민수가 말한 새 다리 건설은 내년에 시작될 수 있다. "
+        "SNS에서 새 다리 건설에 대한 관심이 높다. SNS에 올라온 사진이 화제가 됐다."
+    )
+    keywords = extract_keywords(text, "ko")
+    assert "김민수" in keywords and "SNS" in keywords
+    assert any(k.startswith("새 다리 건설") for k in keywords)
+    assert not any(k.endswith(("의", "는", "가")) or k in {"수", "수 있다"} for k in keywords)

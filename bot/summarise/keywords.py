@@ -25,6 +25,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _TOKEN = re.compile(r"[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
 # A piece without a letter yields only numbers, which are never keywords.
 _LETTER = re.compile(r"[^\W\d_]")
+_HANGUL_END = re.compile(r"[\uac00-\ud7af]$")
 _NUMBER_CHARS = "0123456789.,-'’&"
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters
@@ -81,6 +82,9 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
         if longest.get(key, 0) >= (0.9 if name else 0.6) * count:
             continue
         shown = forms[key].most_common(1)[0][0]
+        if _HANGUL_END.search(shown):
+            # Korean words without their particles: 엘제이, not 엘제이의 (case kept: SNS).
+            shown = " ".join(stem(w) if _HANGUL_END.search(w) else w for w in shown.split())
         if len(key) > 1 and (any(c.isdigit() for c in shown) or shown.endswith("ed")):
             continue  # "sales rose 8%", "profits jumped": a clause, not a phrase
         score = count * (1.0 + 0.6 * (len(key) - 1))

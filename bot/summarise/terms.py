@@ -37,9 +37,26 @@ def stopwords(language: str) -> frozenset[str]:
     return word_list(f"stopwords-{language}") or function_words(language)
 
 
+# Korean particles glued to the end of a noun (엘제이의, 류화영은, 사진을), longest first.
+_KO_PARTICLES = ("에서", "에게", "까지", "부터", "처럼", "으로", "의", "은", "는", "이", "가", "을", "를", "에", "도", "와", "과", "로")
+
+_KO_VERB_FORMS = ("하는", "되는", "있는", "없는", "않는", "하던", "되던")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English suffix stripper: enough to join plurals, tenses and -ly."""
+    """A light English suffix stripper: enough to join plurals, tenses and -ly.
+
+    Korean words lose a trailing particle instead (Korean is not first-class;
+    this is enough for its keywords and sentence similarity to work).
+    """
+    if word and "\uac00" <= word[-1] <= "\ud7af":
+        if word.endswith(_KO_VERB_FORMS):
+            return word  # 사랑하는 (loving) ends in 는 but is a verb form, not noun + particle
+        for particle in _KO_PARTICLES:
+            if word.endswith(particle) and len(word) - len(particle) >= 2:
+                return word[: -len(particle)]
+        return word
     if word.endswith(("ss", "us", "is")):
         return word
     for suffix, keep in _SUFFIXES:
