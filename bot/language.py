@@ -93,6 +93,11 @@ _SCRIPTS = (
 )
 
 
+def function_word_languages() -> tuple[str, ...]:
+    """Codes of the languages told apart by their function words (``en``, ``de``, …)."""
+    return tuple(sorted(_function_words()))
+
+
 def function_words(language: str) -> frozenset[str]:
     """The most frequent function words of ``language`` (empty if we have none).
 

@@ -175,6 +175,16 @@ def test_scare_quotes_titles_and_partial_quotes_are_not_statements() -> None:
     assert find_quotes(text) == []
 
 
+
+def test_a_function_word_of_another_language_is_no_speaker() -> None:
+    # "Quando" (Portuguese "when") opens the sentence before the colon; it is not a name.
+    text = (
+        "“Que história é essa de que uma criança deve ler sessenta palavras por minuto?”, diz a mãe. "
+        "Quando questiona a escola, ela diz: “Que absurdo é este, professor Carlos?”"
+    )
+    assert "Quando" not in [q.speaker for q in find_quotes(text, "pt")]
+
+
 # ------------------------------------------------------------ Chinese patterns
 @pytest.mark.parametrize(
     ("text", "speaker"),

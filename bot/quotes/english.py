@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from bot.language import function_word_languages, function_words
 from bot.quotes.lexicon import grammar_en, not_names_en, pronouns, roles_en, speech_verbs_en, titles_en
 
 Speaker = tuple[str, str] | None
@@ -179,10 +180,21 @@ def _pronoun(tok: _Tok) -> str | None:
     return word if word in pronouns("en") else None
 
 
+@cache
+def _other_function_words() -> frozenset[str]:
+    """Function words of the other languages we identify (English has not-names-en.txt)."""
+    return frozenset().union(*(function_words(code) for code in function_word_languages() if code != "en"))
+
+
+def _function_word(word: str) -> bool:
+    # Three letters or fewer could be a surname as well (Han, Son, Van).
+    return len(word) >= 4 and word.lower() in _other_function_words()
+
+
 def clean_name(words: list[str]) -> str | None:
     """A run of capitalised words as a person's name: titles stripped."""
-    if len(words) == 1 and (words[0] in titles_en() or words[0] in not_names_en()):
-        return None
+    if len(words) == 1 and (words[0] in titles_en() or words[0] in not_names_en() or _function_word(words[0])):
+        return None  # "Quando" (Portuguese "when"), "Jangan" (Indonesian "don't") open sentences, not names
     # Strip titles from the front but keep the last word: "Mr. Prince" is Prince.
     while len(words) > 1 and (words[0] in titles_en() or words[0] in not_names_en()):
         words = words[1:]
