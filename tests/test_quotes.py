@@ -298,6 +298,13 @@ def test_chinese_unnamed_speaker_is_not_taken_from_the_previous_quote() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == [None, "孫某", None]
 
 
+
+def test_chinese_modifier_before_de_is_not_the_speaker() -> None:
+    # 妻子 and 關係 describe the man (…的31歲男子); neither is the speaker.
+    text = "一位兩年未和妻子發生爭吵、關係很好的31歲男子在接受採訪時說：「我們更像是室友，不像夫妻。」"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

@@ -351,7 +351,13 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
                 return (first[1], first[2])
             begin, clause = clauses[index]
             if begin + len(clause) == verb_at:
-                return (cands[-1][1], cands[-1][2])
+                last = cands[-1]
+                between = clause[last[0] + len(last[2]) :]
+                # "…未和妻子發生性關係的31歲男子在…時說": a word that 的 makes a
+                # modifier is not the subject.
+                if "的" in between:
+                    return None
+                return (last[1], last[2])
             # In an earlier clause a name that does not open it is an object
             # ("…盯着她，问："): the subject is further back.
     return None
