@@ -162,8 +162,6 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
-        if two[1:] == "某" and two[0] in surnames_zh():
-            return two  # 孫某 (Mr Sun, name withheld) is whole: 孫某驚問道 is 孫某 asking
         # 少平大声说: the name is 少平, then 大声 (loudly).
         breaks_off = segment[2:4] in after_name_zh() or segment[2:5] in after_name_zh()
         if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):

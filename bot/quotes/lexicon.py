@@ -34,14 +34,21 @@ def _pairs(name: str) -> dict[str, str]:
 
 
 @cache
+def _classes(name: str) -> dict[str, list[str]]:
+    """``label: word word …`` lines of a data file, by label."""
+    text = resources.files("bot.quotes").joinpath("data", name).read_text("utf-8")
+    out: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        label, colon, words = line.partition(":")
+        if colon and not line.startswith("#"):
+            out.setdefault(label.strip(), []).extend(words.split())
+    return out
+
+
+@cache
 def grammar_en(word_class: str) -> frozenset[str]:
     """One small closed English word class from ``grammar-en.txt`` ("headline", "conjunction"…)."""
-    text = resources.files("bot.quotes").joinpath("data", "grammar-en.txt").read_text("utf-8")
-    for line in text.splitlines():
-        label, _, words = line.partition(":")
-        if not line.startswith("#") and label.strip() == word_class:
-            return frozenset(words.split())
-    raise KeyError(word_class)
+    return frozenset(_classes("grammar-en.txt")[word_class])
 
 
 @cache
@@ -95,12 +102,8 @@ def female_chars_zh() -> frozenset[str]:
 @cache
 def gender_words_zh() -> dict[str, str]:
     """Address words after a Chinese name (女士, 哥 …) → ``f`` or ``m``, longest first."""
-    text = resources.files("bot.quotes").joinpath("data", "gender-words-zh.txt").read_text("utf-8")
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        label, _, words = line.partition(":")
-        if not line.startswith("#") and label.strip() in ("female", "male"):
-            out.update((w, label.strip()[0]) for w in words.split())
+    classes = _classes("gender-words-zh.txt")
+    out = {word: sex[0] for sex in ("female", "male") for word in classes[sex]}
     return dict(sorted(out.items(), key=lambda item: len(item[0]), reverse=True))
 
 
