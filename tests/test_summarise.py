@@ -155,6 +155,38 @@ def test_a_greeting_is_not_taken_for_the_lead() -> None:
     assert points == ["山城市政府周一宣布，全市首条无人驾驶公交线路将于下月正式开通，全程十二公里。"]
 
 
+def test_a_statement_of_what_the_paper_does_outranks_a_background_lead() -> None:
+    text = (
+        "潮汐能是一种清洁的可再生能源，近年来受到沿海国家的广泛关注。\n"
+        "然而，现有潮汐电站的发电效率受潮差变化影响较大，运行成本居高不下。\n"
+        "本文提出了一种基于双向水轮机的潮汐电站调度方法，可根据潮位预测调整发电时段。\n"
+        "仿真结果表明，该方法使年发电量提高了百分之十二。\n"
+    )
+    points = summarise(text, language="zh", points=1).points
+    assert points == ["本文提出了一种基于双向水轮机的潮汐电站调度方法，可根据潮位预测调整发电时段。"]
+
+
+def test_a_story_about_its_own_protagonist_keeps_its_news_lead() -> None:
+    text = (
+        "山城市一名出租车司机周三在路边捡到装有二十万元现金的背包，并在两小时内交给了警方。\n"
+        "本文的主人公王师傅已经开了十五年出租车，他说这不是他第一次拾金不昧。\n"
+        "失主是一名来山城出差的商人，他在警局领回背包后向王师傅表示感谢。\n"
+    )
+    points = summarise(text, language="zh", points=1).points
+    assert points == ["山城市一名出租车司机周三在路边捡到装有二十万元现金的背包，并在两小时内交给了警方。"]
+
+
+def test_statement_phrases_are_recognised_only_where_they_state_the_point() -> None:
+    from bot.summarise.rank import _states_contribution
+
+    assert _states_contribution("在此基础上，本研究建立了潮位预测模型。", "zh")
+    assert _states_contribution("针对这一问题，提出了新的调度规则。", "zh")
+    assert not _states_contribution("学生们在课文中找到了答案。", "zh")  # 课文中 is not 文中
+    assert _states_contribution("In this paper, we propose a tidal scheduling method.", "en")
+    assert not _states_contribution("Here were the results of the vote.", "en")
+    assert not _states_contribution("本文提出了一种方法。", "xx")  # no list: nothing matches, no error
+
+
 def test_cue_words_match_whole_words_only() -> None:
     from bot.summarise.rank import _has_cue
 

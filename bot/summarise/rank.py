@@ -10,6 +10,9 @@ A sentence's score is a weighted sum of features, each in about [0, 1]:
   (fewer for huge texts), so cost stays linear;
 - ``lead``/``position``: the news lead, counted over real sentences only;
 - ``title``: share of title terms; ``cue``: cue words (``data/cues-*.txt``);
+- ``statement``: the text saying what it does ("本文提出了…", "In this paper
+  we…", "针对这一问题，…"; ``data/self-reference-*.txt`` and
+  ``data/contributions-*.txt``), which outranks a background lead;
   ``numbers``/``names``: digits, capitalised names.
 
 The weights live in ``data/weights.json`` (fitted by
@@ -36,7 +39,7 @@ from bot.summarise.units import size as length_units
 
 FEATURES = (
     "centroid", "coverage", "long", "overlap", "pagerank",
-    "lead", "position", "title", "cue", "length", "numbers", "names",
+    "lead", "position", "title", "cue", "length", "numbers", "names", "statement",
 )
 
 # Neighbours on each side a sentence is linked with in the graph: bounded, so
@@ -204,6 +207,7 @@ def features(
                 "cue": 1.0 if _has_cue(text, language) else 0.0,
                 "numbers": 1.0 if _DIGIT.search(text) else 0.0,
                 "names": min(1.0, len(_NAME.findall(text)) / 3),
+                "statement": 1.0 if _states_contribution(text, language) else 0.0,
             }
         )
     for name in ("centroid", "overlap", "pagerank"):
@@ -311,6 +315,37 @@ def _has_cue(text: str, language: str) -> bool:
     """Whether one of ``language``'s cue phrases occurs in ``text``."""
     pattern = _cue_pattern(language)
     return bool(pattern and pattern.search(text.lower()))
+
+
+@cache
+def _statement_pattern(language: str) -> re.Pattern[str] | None:
+    """A self-reference opening the sentence or its second clause, or a contribution phrase anywhere.
+
+    Only an opening self-reference counts: "本文提出…" states the paper's
+    point, while "本文的主人公…" or "…课文中…" in a news story do not.
+    """
+    openers = _alternatives(phrases(f"self-reference-{language}"))
+    anywhere = _alternatives(phrases(f"contributions-{language}"))
+    parts = []
+    if openers:
+        # One short opening clause may come first: "在此基础上，本文…", "Based on X, this paper…".
+        parts.append(rf"^(?:[^,，.。;；]{{0,40}}[,，]\s*)?(?:{openers})")
+    if anywhere:
+        parts.append(anywhere)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _alternatives(entries: Iterable[str]) -> str:
+    """Entries as one alternation: Latin-script ones as whole words, Han ones not before 的/之."""
+    words = [rf"\b{re.escape(e)}\b" for e in entries if e.isascii()]
+    others = [rf"{re.escape(e)}(?![的之])" for e in entries if not e.isascii()]
+    return "|".join(words + others)
+
+
+def _states_contribution(text: str, language: str) -> bool:
+    """Whether ``text`` says what the document itself does or proposes."""
+    pattern = _statement_pattern(language)
+    return bool(pattern and pattern.search(text))
 
 
 def score_rows(rows: Sequence[dict[str, float]], weight: dict[str, float]) -> list[float]:
