@@ -197,6 +197,16 @@ def test_cue_words_match_whole_words_only() -> None:
     assert not _has_cue("Le conseil a annoncé une centrale.", "xx")  # no list: no cue, no error
 
 
+def test_reported_speech_is_recognised_by_whole_speech_verbs() -> None:
+    from bot.summarise.rank import _reports_speech
+
+    assert _reports_speech("The harbour master said the tide turbines would open in May.", "en")
+    assert not _reports_speech("The Sayers family opened a harbour cafe.", "en")  # not "says"
+    assert _reports_speech("港务局局长表示，潮汐电站将于五月投入运行。", "zh")
+    assert not _reports_speech("潮汐电站将于五月投入运行。", "zh")
+    assert not _reports_speech("Il a dit que la centrale ouvrirait.", "xx")  # no list: no error
+
+
 def test_shared_term_vectors_give_the_full_tf_idf_cosines() -> None:
     """Vectors that keep only the terms sentences share still give exact cosines."""
     import math

@@ -10,6 +10,8 @@ A sentence's score is a weighted sum of features, each in about [0, 1]:
   (fewer for huge texts), so cost stays linear;
 - ``lead``/``position``: the news lead, counted over real sentences only;
 - ``title``: share of title terms; ``cue``: cue words (``data/cues-*.txt``);
+- ``speech``: reported speech, a speech verb (``data/attribution-*.txt``:
+  said, told, 表示): news summaries keep what people said;
 - ``statement``: the text saying what it does ("本文提出了…", "In this paper
   we…", "针对这一问题，…"; ``data/self-reference-*.txt`` and
   ``data/contributions-*.txt``), which outranks a background lead;
@@ -39,7 +41,7 @@ from bot.summarise.units import size as length_units
 
 FEATURES = (
     "centroid", "coverage", "long", "overlap", "pagerank",
-    "lead", "position", "title", "cue", "length", "numbers", "names", "statement",
+    "lead", "position", "title", "cue", "length", "numbers", "names", "statement", "speech",
 )
 
 # Neighbours on each side a sentence is linked with in the graph: bounded, so
@@ -208,6 +210,7 @@ def features(
                 "numbers": 1.0 if _DIGIT.search(text) else 0.0,
                 "names": min(1.0, len(_NAME.findall(text)) / 3),
                 "statement": 1.0 if _states_contribution(text, language) else 0.0,
+                "speech": 1.0 if _reports_speech(text, language) else 0.0,
             }
         )
     for name in ("centroid", "overlap", "pagerank"):
@@ -333,6 +336,18 @@ def _statement_pattern(language: str) -> re.Pattern[str] | None:
     if anywhere:
         parts.append(anywhere)
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@cache
+def _speech_pattern(language: str) -> re.Pattern[str] | None:
+    verbs = _alternatives(phrases(f"attribution-{language}"))
+    return re.compile(verbs) if verbs else None
+
+
+def _reports_speech(text: str, language: str) -> bool:
+    """Whether ``text`` reports what someone said (a speech verb of ``language``)."""
+    pattern = _speech_pattern(language)
+    return bool(pattern and pattern.search(text))
 
 
 def _alternatives(entries: Iterable[str]) -> str:
