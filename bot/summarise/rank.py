@@ -321,21 +321,23 @@ def _has_cue(text: str, language: str) -> bool:
 
 
 @cache
-def _statement_pattern(language: str) -> re.Pattern[str] | None:
-    """A self-reference opening the sentence or its second clause, or a contribution phrase anywhere.
+def _statement_patterns(language: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(a self-reference opening the sentence or its second clause, a contribution phrase anywhere).
 
     Only an opening self-reference counts: "本文提出…" states the paper's
     point, while "本文的主人公…" or "…课文中…" in a news story do not.
     """
     openers = _alternatives(phrases(f"self-reference-{language}"))
     anywhere = _alternatives(phrases(f"contributions-{language}"))
-    parts = []
-    if openers:
-        # One short opening clause may come first: "在此基础上，本文…", "Based on X, this paper…".
-        parts.append(rf"^(?:[^,，.。;；]{{0,40}}[,，]\s*)?(?:{openers})")
-    if anywhere:
-        parts.append(anywhere)
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    # One short opening clause may come first: "在此基础上，本文…", "Based on X, this paper…".
+    opening = re.compile(rf"(?:[^,，.。;；]{{0,40}}[,，]\s*)?(?:{openers})", re.IGNORECASE) if openers else None
+    return opening, re.compile(anywhere, re.IGNORECASE) if anywhere else None
+
+
+def _states_contribution(text: str, language: str) -> bool:
+    """Whether ``text`` says what the document itself does or proposes."""
+    opening, anywhere = _statement_patterns(language)
+    return bool((opening and opening.match(text)) or (anywhere and anywhere.search(text)))
 
 
 @cache
@@ -351,16 +353,15 @@ def _reports_speech(text: str, language: str) -> bool:
 
 
 def _alternatives(entries: Iterable[str]) -> str:
-    """Entries as one alternation: Latin-script ones as whole words, Han ones not before 的/之."""
-    words = [rf"\b{re.escape(e)}\b" for e in entries if e.isascii()]
-    others = [rf"{re.escape(e)}(?![的之])" for e in entries if not e.isascii()]
-    return "|".join(words + others)
+    """Entries as one alternation: Latin-script ones as whole words, Han ones not before 的/之.
 
-
-def _states_contribution(text: str, language: str) -> bool:
-    """Whether ``text`` says what the document itself does or proposes."""
-    pattern = _statement_pattern(language)
-    return bool(pattern and pattern.search(text))
+    Each script is one group, so the engine tests a word boundary once per
+    position rather than once per entry.
+    """
+    words = "|".join(re.escape(e) for e in entries if e.isascii())
+    others = "|".join(re.escape(e) for e in entries if not e.isascii())
+    parts = ([rf"\b(?:{words})\b"] if words else []) + ([f"(?:{others})(?![的之])"] if others else [])
+    return "|".join(parts)
 
 
 def score_rows(rows: Sequence[dict[str, float]], weight: dict[str, float]) -> list[float]:
