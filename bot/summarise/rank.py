@@ -337,7 +337,16 @@ def _statement_patterns(language: str) -> tuple[re.Pattern[str] | None, re.Patte
 def _states_contribution(text: str, language: str) -> bool:
     """Whether ``text`` says what the document itself does or proposes."""
     opening, anywhere = _statement_patterns(language)
-    return bool((opening and opening.match(text)) or (anywhere and anywhere.search(text)))
+    if opening and opening.match(text):
+        return True
+    # Plain substring tests first: a regex alternation has no fast scan, and
+    # almost no sentence holds any of these phrases.
+    lowered = text.lower()
+    return bool(
+        anywhere
+        and any(p in lowered for p in phrases(f"contributions-{language}"))
+        and anywhere.search(text)
+    )
 
 
 @cache
