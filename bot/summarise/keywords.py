@@ -26,6 +26,7 @@ _TOKEN = re.compile(r"[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
 # A piece without a letter yields only numbers, which are never keywords.
 _LETTER = re.compile(r"[^\W\d_]")
 _HANGUL_END = re.compile(r"[\uac00-\ud7af]$")
+_DIGIT = re.compile(r"\d")
 _NUMBER_CHARS = "0123456789.,-'’&"
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters
@@ -59,16 +60,19 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
     """(key, surface form, score) for word n-grams of space-separated text."""
     stop = stopwords("en") | stopwords(language)
     counts: Counter[tuple[str, ...]] = Counter()
-    forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    forms: dict[tuple[str, ...], list[str]] = defaultdict(list)
     capitalised: Counter[tuple[str, ...]] = Counter()
     for run in _content_runs(text, stop):
+        # Each word is stemmed and checked for a capital once, not once per n-gram.
+        stems = [stem(w.lower()) for w in run]
+        upper = [w[:1].isupper() or w[:1].isdigit() for w in run]
         for size in range(1, _MAX_WORDS + 1):
             for start in range(len(run) - size + 1):
-                words = run[start : start + size]
-                key = tuple(stem(w.lower()) for w in words)
+                end = start + size
+                key = tuple(stems[start:end])
                 counts[key] += 1
-                forms[key][" ".join(words)] += 1
-                if all(w[:1].isupper() or w[:1].isdigit() for w in words):
+                forms[key].append(" ".join(run[start:end]))
+                if all(upper[start:end]):
                     capitalised[key] += 1
     title_keys = {stem(w.lower()) for run in _content_runs(title or "", stop) for w in run}
     longest = _longest_extension(counts)
@@ -81,11 +85,11 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
         # phrase that only adds a word to it ("Port Wenlow" in "Port Wenlow council").
         if longest.get(key, 0) >= (0.9 if name else 0.6) * count:
             continue
-        shown = forms[key].most_common(1)[0][0]
+        shown = _most_common(forms[key])
         if _HANGUL_END.search(shown):
             # Korean words without their particles: 엘제이, not 엘제이의 (case kept: SNS).
             shown = " ".join(stem(w) if _HANGUL_END.search(w) else w for w in shown.split())
-        if len(key) > 1 and (any(c.isdigit() for c in shown) or shown.endswith("ed")):
+        if len(key) > 1 and (_DIGIT.search(shown) or shown.endswith("ed")):
             continue  # "sales rose 8%", "profits jumped": a clause, not a phrase
         score = count * (1.0 + 0.6 * (len(key) - 1))
         if count < 2:
@@ -94,10 +98,15 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
             score *= 1.6
         elif len(key) == 1:
             score *= 0.6  # a single common word says least
-        if set(key) & title_keys:
+        if not title_keys.isdisjoint(key):
             score *= 1.5
         results.append((" ".join(key), shown, score))
     return results
+
+
+def _most_common(items: list[str]) -> str:
+    """The most frequent of ``items``, the first seen among equals (Counter.most_common's choice)."""
+    return items[0] if len(items) == 1 else Counter(items).most_common(1)[0][0]
 
 
 SAMPLE_CHARS = 200_000
