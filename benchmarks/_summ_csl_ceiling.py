@@ -71,7 +71,7 @@ def main() -> None:
 
     rules: dict[str, Callable[[dict], int]] = {
         "Lead-1": pick(lambda d, i: -d["order"].index(i)),
-        "Keypoint (lead weight 2.5)": pick(lambda d, i: d["ranked"][i]),
+        "Keypoint (zh lead weight 2.5, statement 3.0)": pick(lambda d, i: d["ranked"][i]),
         "Keypoint without lead and position": pick(lambda d, i: d["central"][i]),
         "first sentence with a cue word (本文, 提出…)": pick(lambda d, i: d["cue"][i] - 0.01 * d["order"].index(i)),
         "keyword density (F1 with top keywords) + 0.2 lead bonus": pick(
