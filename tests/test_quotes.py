@@ -277,6 +277,32 @@ def test_chinese_pronoun_object_in_an_earlier_clause_is_not_the_speaker() -> Non
     assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
 
 
+def test_chinese_pronoun_continues_the_subject_not_a_later_object() -> None:
+    # 李明 is mentioned last, but as the one looked at; 他 continues 王建國.
+    text = (
+        "李明坐在窗前看報紙。\n"
+        "王建國推門進來，看了看李明。\n"
+        "他放下包，說：\n"
+        "“這份報告明天就要交。”"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
+
+
+def test_chinese_pronoun_prefers_a_titled_subject_to_an_earlier_speaker() -> None:
+    # 張德明 opens his clause behind a title; he, not the earlier speaker, says the second quote.
+    text = (
+        "港務局局長王建國表示：“新碼頭明年啟用。”\n"
+        "退休教師張德明認為，工期太緊。他說：“安全必須放在第一位。”"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國", "張德明"]
+
+
+def test_chinese_pronoun_before_any_name_takes_the_first_person_named_after() -> None:
+    # An excerpt that begins mid-scene: 他 is only named a line later.
+    text = "他放下書，慢慢地說：“明天我們去城裡。”\n王建國站起來，走出了門。王建國沒有回頭。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
+
+
 def test_chinese_she_falls_back_to_a_name_without_a_female_character() -> None:
     # Female characters in names are only a hint: 陳思遠 is the woman here.
     text = "陳思遠是這個實驗室的負責人。她放下手裡的樣品，笑著說：“這個項目我們做了整整三年。”"

@@ -254,6 +254,22 @@ class ChineseText:
                     out.append((begin + pos, word))
         return out
 
+    @cached_property
+    def subject_mentions(self) -> frozenset[int]:
+        """Positions of the mentions that open their clause, after a leader
+        word or a title (退休教師張德明認為): subjects, which a later pronoun
+        most often continues."""
+        out: set[int] = set()
+        for begin, seg in _clauses(self.text, 0, len(self.text)):
+            lead = _LEADERS.match(seg)
+            skip = lead.end() if lead else 0
+            for pos, kind, _word in self.candidates(seg):
+                head = seg[skip:pos]
+                titled = head.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in head)
+                if kind == "name" and (pos <= skip or titled):
+                    out.add(begin + pos)
+        return frozenset(out)
+
 
 @cache
 def _title_set() -> frozenset[str]:
