@@ -297,6 +297,20 @@ def test_chinese_pronoun_prefers_a_titled_subject_to_an_earlier_speaker() -> Non
     assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國", "張德明"]
 
 
+def test_chinese_pronoun_and_dialogue_partner_skip_bare_kinship_words() -> None:
+    # 老漢 and 兒子 stand for people but are not names: 他 is 王建國, and the
+    # answer to 王建國's question is 李明's, not the son's.
+    pronoun = "王建國推著車子進了院子。老漢還沒看見他。老漢正在澆花。他放下車子，叫道：“大叔，您忙著哩！”"
+    assert [q.speaker for q in find_quotes(pronoun, "zh")] == ["王建國"]
+    partner = (
+        "李明坐在門口。王建國走了過來，兒子跟在後面。兒子手裡拿著書。\n"
+        "王建國問：\n"
+        "“吃飯了嗎？”\n"
+        "“還沒有。”"
+    )
+    assert [q.speaker for q in find_quotes(partner, "zh")] == ["王建國", "李明"]
+
+
 def test_chinese_pronoun_before_any_name_takes_the_first_person_named_after() -> None:
     # An excerpt that begins mid-scene: 他 is only named a line later.
     text = "他放下書，慢慢地說：“明天我們去城裡。”\n王建國站起來，走出了門。王建國沒有回頭。"

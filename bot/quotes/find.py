@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.models import Quote
 from bot.quotes import chinese, dialogue, english
-from bot.quotes.lexicon import is_organisation, pronouns
+from bot.quotes.lexicon import is_organisation, kin_words_zh, pronouns
 from bot.quotes.marks import Span, find_spans
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -376,7 +376,7 @@ def _other_person(named: list[tuple[int, str]], at: int, not_this: str, people: 
     """The latest person named before ``at`` who is not ``not_this``."""
     for k in range(bisect.bisect_left(named, (at, "")) - 1, -1, -1):
         full = people.full(named[k][1])
-        if full != not_this:
+        if full != not_this and full not in kin_words_zh():
             return full
     return None
 
@@ -416,11 +416,11 @@ def _pronoun_referent(
     # ("少安看着润叶。他说：" is 少安's), so those are tried before any mention.
     for k in range(k_before - 1, -1, -1) if subjects else ():
         full = people.full(named[k][1])
-        if named[k][0] in subjects and people.gender(full) in ("?", gender):
+        if named[k][0] in subjects and full not in kin_words_zh() and people.gender(full) in ("?", gender):
             return full
     for k in range(k_before - 1, -1, -1):
         full = people.full(named[k][1])
-        if people.gender(full) in ("?", gender):
+        if full not in kin_words_zh() and people.gender(full) in ("?", gender):
             return full
     if zh and people.doc is not None:
         for _p, word in reversed(people.doc.clause_subjects):
