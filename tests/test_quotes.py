@@ -267,6 +267,14 @@ def test_fiction_dialogue_names_without_a_name_list() -> None:
 
 
 
+def test_given_name_of_a_speaking_full_name_is_a_person_even_seen_once() -> None:
+    from bot.quotes.chinese import ChineseText
+
+    # 田曉霞 speaks, so 曉霞 alone (a given name without a family name) is her.
+    doc = ChineseText("田曉霞說：“我要走了。”王建國問：“你明天就走？”\n曉霞低下了頭。")
+    assert doc.name_at("曉霞低下了頭") == "曉霞"
+
+
 def test_chinese_pronoun_object_in_an_earlier_clause_is_not_the_speaker() -> None:
     # 她 is what he looks at; the clause that opens with 他 holds the subject.
     text = (

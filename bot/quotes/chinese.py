@@ -127,10 +127,25 @@ class ChineseText:
     @cached_property
     def _name_firsts(self) -> frozenset[str]:
         """First characters a person's name can have here (see :meth:`_person`)."""
-        return frozenset(s[0] for s in surnames_zh()) | frozenset(w[0] for w in self._speakers)
+        return (
+            frozenset(s[0] for s in surnames_zh())
+            | frozenset(w[0] for w in self._speakers)
+            | frozenset(w[0] for w in self._given_names)
+        )
+
+    @cached_property
+    def _given_names(self) -> frozenset[str]:
+        """Given names of the full names that speak here (曉霞 of 田曉霞): the
+        text may use one alone, even only once."""
+        return frozenset(n[1:] for n in self._speakers if len(n) == 3 and n[0] in surnames_zh())
 
     def _person(self, word: str) -> bool:
-        return word[0] in surnames_zh() or word[:2] in surnames_zh() or word in self._speakers
+        return (
+            word[0] in surnames_zh()
+            or word[:2] in surnames_zh()
+            or word in self._speakers
+            or word in self._given_names
+        )
 
     def valid(self, word: str) -> bool:
         """Whether ``word`` has the shape of a name (memoised per text)."""
