@@ -267,6 +267,14 @@ def test_fiction_dialogue_names_without_a_name_list() -> None:
 
 
 
+def test_given_name_of_a_speaking_full_name_is_a_person_even_seen_once() -> None:
+    from bot.quotes.chinese import ChineseText
+
+    # 田曉霞 speaks, so 曉霞 alone (a given name without a family name) is her.
+    doc = ChineseText("田曉霞說：“我要走了。”王建國問：“你明天就走？”\n曉霞低下了頭。")
+    assert doc.name_at("曉霞低下了頭") == "曉霞"
+
+
 def test_chinese_pronoun_object_in_an_earlier_clause_is_not_the_speaker() -> None:
     # 她 is what he looks at; the clause that opens with 他 holds the subject.
     text = (
@@ -274,6 +282,46 @@ def test_chinese_pronoun_object_in_an_earlier_clause_is_not_the_speaker() -> Non
         "他放下背包，慢慢轉過身，認真地看著她，問：\n"
         "“你等了很久嗎？”"
     )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
+
+
+def test_chinese_pronoun_continues_the_subject_not_a_later_object() -> None:
+    # 李明 is mentioned last, but as the one looked at; 他 continues 王建國.
+    text = (
+        "李明坐在窗前看報紙。\n"
+        "王建國推門進來，看了看李明。\n"
+        "他放下包，說：\n"
+        "“這份報告明天就要交。”"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
+
+
+def test_chinese_pronoun_prefers_a_titled_subject_to_an_earlier_speaker() -> None:
+    # 張德明 opens his clause behind a title; he, not the earlier speaker, says the second quote.
+    text = (
+        "港務局局長王建國表示：“新碼頭明年啟用。”\n"
+        "退休教師張德明認為，工期太緊。他說：“安全必須放在第一位。”"
+    )
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國", "張德明"]
+
+
+def test_chinese_pronoun_and_dialogue_partner_skip_bare_kinship_words() -> None:
+    # 老漢 and 兒子 stand for people but are not names: 他 is 王建國, and the
+    # answer to 王建國's question is 李明's, not the son's.
+    pronoun = "王建國推著車子進了院子。老漢還沒看見他。老漢正在澆花。他放下車子，叫道：“大叔，您忙著哩！”"
+    assert [q.speaker for q in find_quotes(pronoun, "zh")] == ["王建國"]
+    partner = (
+        "李明坐在門口。王建國走了過來，兒子跟在後面。兒子手裡拿著書。\n"
+        "王建國問：\n"
+        "“吃飯了嗎？”\n"
+        "“還沒有。”"
+    )
+    assert [q.speaker for q in find_quotes(partner, "zh")] == ["王建國", "李明"]
+
+
+def test_chinese_pronoun_before_any_name_takes_the_first_person_named_after() -> None:
+    # An excerpt that begins mid-scene: 他 is only named a line later.
+    text = "他放下書，慢慢地說：“明天我們去城裡。”\n王建國站起來，走出了門。王建國沒有回頭。"
     assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
 
 

@@ -127,10 +127,25 @@ class ChineseText:
     @cached_property
     def _name_firsts(self) -> frozenset[str]:
         """First characters a person's name can have here (see :meth:`_person`)."""
-        return frozenset(s[0] for s in surnames_zh()) | frozenset(w[0] for w in self._speakers)
+        return (
+            frozenset(s[0] for s in surnames_zh())
+            | frozenset(w[0] for w in self._speakers)
+            | frozenset(w[0] for w in self._given_names)
+        )
+
+    @cached_property
+    def _given_names(self) -> frozenset[str]:
+        """Given names of the full names that speak here (曉霞 of 田曉霞): the
+        text may use one alone, even only once."""
+        return frozenset(n[1:] for n in self._speakers if len(n) == 3 and n[0] in surnames_zh())
 
     def _person(self, word: str) -> bool:
-        return word[0] in surnames_zh() or word[:2] in surnames_zh() or word in self._speakers
+        return (
+            word[0] in surnames_zh()
+            or word[:2] in surnames_zh()
+            or word in self._speakers
+            or word in self._given_names
+        )
 
     def valid(self, word: str) -> bool:
         """Whether ``word`` has the shape of a name (memoised per text)."""
@@ -253,6 +268,22 @@ class ChineseText:
                 if kind == "name":
                     out.append((begin + pos, word))
         return out
+
+    @cached_property
+    def subject_mentions(self) -> frozenset[int]:
+        """Positions of the mentions that open their clause, after a leader
+        word or a title (退休教師張德明認為): subjects, which a later pronoun
+        most often continues."""
+        out: set[int] = set()
+        for begin, seg in _clauses(self.text, 0, len(self.text)):
+            lead = _LEADERS.match(seg)
+            skip = lead.end() if lead else 0
+            for pos, kind, _word in self.candidates(seg):
+                head = seg[skip:pos]
+                titled = head.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in head)
+                if kind == "name" and (pos <= skip or titled):
+                    out.add(begin + pos)
+        return frozenset(out)
 
 
 @cache

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.models import Quote
 from bot.quotes import chinese, dialogue, english
-from bot.quotes.lexicon import is_organisation, pronouns
+from bot.quotes.lexicon import is_organisation, kin_words_zh, pronouns
 from bot.quotes.marks import Span, find_spans
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -309,6 +310,8 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
     if any(not f.zh and f.speaker and f.speaker[0] == "pronoun" for f in found):
         named.extend(_outside_quotes(english.mentions(text), found))
     named.sort()
+    # Where in ``named`` a subject or a speaker stands (Chinese pronouns prefer them).
+    subjects: set[int] = set(doc.subject_mentions) if doc is not None else set()
     turns: list[dialogue.Turn] = []
     history: list[tuple[int, str | None]] = []  # (paragraph, speaker) of earlier quotes
     for item in found:
@@ -327,13 +330,14 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
                 if not item.after:
                     found_at = text.rfind(word, max(0, pos - 160), pos)
                     at = found_at if found_at >= 0 else pos
-                name = _pronoun_referent(word, at, named, item.zh, people)
+                name = _pronoun_referent(word, at, named, item.zh, people, subjects if item.zh else frozenset())
         elif item.para_start and history:
             name = _continuation(item, history)
         elif history and history[-1][0] == item.para:
             name = history[-1][1]  # a later quote in the same paragraph
         if name is not None:
             bisect.insort(named, (pos, name))
+            subjects.add(pos)
         history.append((item.para, name))
         turns.append(
             dialogue.Turn(
@@ -372,7 +376,7 @@ def _other_person(named: list[tuple[int, str]], at: int, not_this: str, people: 
     """The latest person named before ``at`` who is not ``not_this``."""
     for k in range(bisect.bisect_left(named, (at, "")) - 1, -1, -1):
         full = people.full(named[k][1])
-        if full != not_this:
+        if full != not_this and full not in kin_words_zh():
             return full
     return None
 
@@ -389,9 +393,15 @@ def _outside_quotes(mentions: list[tuple[int, str]], found: list[_Found]) -> lis
 
 
 def _pronoun_referent(
-    pronoun: str, pos: int, named: list[tuple[int, str]], zh: bool, people: _People
+    pronoun: str,
+    pos: int,
+    named: list[tuple[int, str]],
+    zh: bool,
+    people: _People,
+    subjects: AbstractSet[int] = frozenset(),
 ) -> str | None:
-    """The latest named speaker or mention before ``pos`` the pronoun fits."""
+    """The latest named speaker or mention before ``pos`` the pronoun fits;
+    ``subjects`` holds the positions in ``named`` of subjects and speakers."""
     gender = pronouns("zh" if zh else "en").get(pronoun.lower())
     if gender is None:
         return None
@@ -402,9 +412,15 @@ def _pronoun_referent(
                 return full
         return None
     k_before = bisect.bisect_left(named, (pos, ""))
+    # A Chinese pronoun subject continues the latest subject or speaker
+    # ("少安看着润叶。他说：" is 少安's), so those are tried before any mention.
+    for k in range(k_before - 1, -1, -1) if subjects else ():
+        full = people.full(named[k][1])
+        if named[k][0] in subjects and full not in kin_words_zh() and people.gender(full) in ("?", gender):
+            return full
     for k in range(k_before - 1, -1, -1):
         full = people.full(named[k][1])
-        if people.gender(full) in ("?", gender):
+        if full not in kin_words_zh() and people.gender(full) in ("?", gender):
             return full
     if zh and people.doc is not None:
         for _p, word in reversed(people.doc.clause_subjects):
@@ -414,6 +430,12 @@ def _pronoun_referent(
             # No name marked female: the female characters are only a hint
             # (润叶 is a woman), so the latest person named is the best guess.
             return people.full(named[k_before - 1][1])
+        # An excerpt that starts mid-story names its people only later
+        # ("他赶忙说：「…」……少平低下頭"): the first person named after fits.
+        for k in range(k_before, len(named)):
+            full = people.full(named[k][1])
+            if people.gender(full) in ("?", gender):
+                return full
     return None
 
 

@@ -108,6 +108,12 @@ def gender_words_zh() -> dict[str, str]:
 
 
 @cache
+def kin_words_zh() -> frozenset[str]:
+    """Kinship words used alone for a person (妹妹, 老汉): not a name."""
+    return frozenset(_entries("kin-words-zh.txt"))
+
+
+@cache
 def titles_zh() -> tuple[str, ...]:
     """Chinese role and title words, longest first."""
     return tuple(sorted(set(_entries("titles-zh.txt")), key=len, reverse=True))
