@@ -339,14 +339,21 @@ def _states_contribution(text: str, language: str) -> bool:
     opening, anywhere = _statement_patterns(language)
     if opening and opening.match(text):
         return True
-    # Plain substring tests first: a regex alternation has no fast scan, and
-    # almost no sentence holds any of these phrases.
-    lowered = text.lower()
-    return bool(
-        anywhere
-        and any(p in lowered for p in phrases(f"contributions-{language}"))
-        and anywhere.search(text)
-    )
+    if anywhere is None:
+        return False
+    # Latin-script phrases are tested as plain substrings first: a \b…\b
+    # alternation is tried at every position of the sentence and almost no
+    # sentence holds one. Han phrases need no help: their first characters
+    # let the regex skip ahead.
+    latin = _latin_phrases(language)
+    return bool((latin is None or any(p in text.lower() for p in latin)) and anywhere.search(text))
+
+
+@cache
+def _latin_phrases(language: str) -> tuple[str, ...] | None:
+    """The language's contribution phrases when all are Latin-script, else None."""
+    entries = phrases(f"contributions-{language}")
+    return entries if entries and all(e.isascii() for e in entries) else None
 
 
 @cache
