@@ -132,3 +132,15 @@ def test_korean_keywords_lose_their_particles_and_function_words() -> None:
     assert "김민수" in keywords and "SNS" in keywords
     assert any(k.startswith("새 다리 건설") for k in keywords)
     assert not any(k.endswith(("의", "는", "가")) or k in {"수", "수 있다"} for k in keywords)
+
+
+def test_chinese_pronouns_time_words_and_units_are_never_keywords() -> None:
+    text = (
+        "渔民们说，自己的船已经在港口停了三十年，自己的孩子也在这里长大。\n"
+        "那时候潮汐电站还没有动工，渔民们觉得自己的生计不会受到影响。\n"
+        "潮汐电站的投资达到二十万元，港务局说潮汐电站明年发电，投资还会增加十万元。\n"
+        "到了冬天的时候，渔民们又说自己不知道潮汐电站会带来什么。\n"
+    )
+    keywords = extract_keywords(text, "zh")
+    assert "潮汐电站" in keywords
+    assert not {"自己", "时候", "万元"} & set(keywords)
