@@ -144,3 +144,17 @@ def test_chinese_pronouns_time_words_and_units_are_never_keywords() -> None:
     keywords = extract_keywords(text, "zh")
     assert "潮汐电站" in keywords
     assert not {"自己", "时候", "万元"} & set(keywords)
+
+
+def test_contractions_days_and_months_are_never_keywords_and_abbreviations_keep_their_dot() -> None:
+    text = (
+        "“It’s a good day,” said Helen Marsh on Monday. “It’s the tide.”\n"
+        "The U.S. Navy tested the turbines in March. According to the U.S. Navy, the turbines work.\n"
+        "“I’m sure,” said Helen Marsh on Monday. The U.S. Navy will report in March.\n"
+        "According to engineers, the tidal turbines are quiet. “I’m glad,” Helen Marsh said.\n"
+    )
+    keywords = extract_keywords(text, "en")
+    assert "Helen Marsh" in keywords
+    assert "U.S. Navy" in keywords
+    lowered = {k.lower() for k in keywords}
+    assert not lowered & {"it’s", "i’m", "monday", "march", "according"}

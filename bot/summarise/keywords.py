@@ -21,12 +21,14 @@ from bot.summarise.terms import stem, stopwords
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Words of any script, keeping inner hyphens, dots and digits ("GPT-4",
-# "U.S.", "Hernández"), and the punctuation that ends a phrase.
-_TOKEN = re.compile(r"[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
+# "Hernández"), abbreviations with their last dot ("U.S."), and the
+# punctuation that ends a phrase.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
 # A piece without a letter yields only numbers, which are never keywords.
 _LETTER = re.compile(r"[^\W\d_]")
 _HANGUL_END = re.compile(r"[\uac00-\ud7af]$")
 _DIGIT = re.compile(r"\d")
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}")
 _NUMBER_CHARS = "0123456789.,-'’&"
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters
@@ -58,7 +60,7 @@ def extract_keywords(text: str, language: str, *, title: str | None = None, limi
 
 def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple[str, str, float]]:
     """(key, surface form, score) for word n-grams of space-separated text."""
-    stop = stopwords("en") | stopwords(language)
+    stop = _keyword_stopwords(language)
     counts: Counter[tuple[str, ...]] = Counter()
     forms: dict[tuple[str, ...], list[str]] = defaultdict(list)
     capitalised: Counter[tuple[str, ...]] = Counter()
@@ -104,6 +106,12 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
     return results
 
 
+@lru_cache(maxsize=64)
+def _keyword_stopwords(language: str) -> frozenset[str]:
+    """Words that end a keyword phrase: stopwords of English and ``language``, and ``not-keywords-en``."""
+    return stopwords("en") | stopwords(language) | word_list("not-keywords-en")
+
+
 def _most_common(items: list[str]) -> str:
     """The most frequent of ``items``, the first seen among equals (Counter.most_common's choice)."""
     return items[0] if len(items) == 1 else Counter(items).most_common(1)[0][0]
@@ -143,7 +151,8 @@ def _content_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
 def _collect_runs(piece: str, stop: frozenset[str], runs: list[list[str]]) -> None:
     current: list[str] = []
     for token in _TOKEN.findall(piece):
-        word = token.strip(".'’")
+        # An abbreviation keeps its last dot ("U.S."); other words lose edge marks.
+        word = token if _ABBREVIATION.fullmatch(token) else token.strip(".'’")
         if not word or not word[0].isalnum() or word.lower() in stop or len(current) >= 6:
             if current:
                 runs.append(current)
