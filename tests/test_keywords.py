@@ -158,3 +158,15 @@ def test_contractions_days_and_months_are_never_keywords_and_abbreviations_keep_
     assert "U.S. Navy" in keywords
     lowered = {k.lower() for k in keywords}
     assert not lowered & {"it’s", "i’m", "monday", "march", "according"}
+
+
+def test_general_chinese_nouns_are_never_keywords_but_may_head_a_term() -> None:
+    text = (
+        "今年潮汐电站的发电量下降，原因是潮差变小，我们的城市也受到影响。\n"
+        "工程师认为，原因在于海水与堤坝的相互作用，今年的观测也证实了这一点。\n"
+        "港务局表示，相互作用的模型将在潮汐电站明年的改造中使用，我们的城市会继续观测。\n"
+        "潮汐电站的工程师说，原因找到以后，相互作用可以通过新的堤坝设计减弱。\n"
+    )
+    keywords = extract_keywords(text, "zh")
+    assert "潮汐电站" in keywords and "相互作用" in keywords
+    assert not {"原因", "今年", "我们的城市"} & set(keywords)

@@ -108,8 +108,8 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
 
 @lru_cache(maxsize=64)
 def _keyword_stopwords(language: str) -> frozenset[str]:
-    """Words that end a keyword phrase: stopwords of English and ``language``, and ``not-keywords-en``."""
-    return stopwords("en") | stopwords(language) | word_list("not-keywords-en")
+    """Words never keywords: stopwords of English and ``language``, and the not-keywords lists."""
+    return stopwords("en") | stopwords(language) | word_list("not-keywords-en") | word_list(f"not-keywords-{language}")
 
 
 def _most_common(items: list[str]) -> str:
@@ -214,12 +214,14 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
         positions = list(compress(found, map(twice.__contains__, grams)))
     # Only repeated grams can be keywords, or outvote a shorter one.
     counts = {g: c for g, c in every.items() if g[0] not in edges and g[-1] not in edges}
-    stop = stopwords("zh")
+    stop, function = _keyword_stopwords("zh"), stopwords("zh")
     longest = _longest_extension(counts, shortest_part=2)
     results = []
     for gram, count in counts.items():
         if gram in stop or longest.get(gram, 0) >= 0.7 * count:
             continue  # a function word, or mostly inside one longer gram
+        if len(gram) >= 4 and (gram[:2] in function or gram[-2:] in function):
+            continue  # glued to a function word (我们的城市); general nouns may head a term (相互作用)
         score = count * (1.0 + 0.3 * (len(gram) - 2))
         if title and gram in title:
             score *= 1.5
