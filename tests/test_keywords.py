@@ -170,3 +170,16 @@ def test_general_chinese_nouns_are_never_keywords_but_may_head_a_term() -> None:
     keywords = extract_keywords(text, "zh")
     assert "潮汐电站" in keywords and "相互作用" in keywords
     assert not {"原因", "今年", "我们的城市"} & set(keywords)
+
+
+def test_japanese_particles_and_endings_are_never_keywords() -> None:
+    text = (
+        "ロンドン市は新しいスタジアムの建設を発表した。\n"
+        "スタジアムは二〇二八年に完成する予定だと市長は述べた。\n"
+        "市長はスタジアムが観光客を呼び込むと述べた。\n"
+        "ロンドン市の予算は限られていると議会は指摘した。\n"
+    )
+    keywords = extract_keywords(text, "ja")
+    assert "スタジアム" in keywords
+    hiragana = [k for k in keywords if all("\u3040" <= c <= "\u309f" for c in k)]
+    assert hiragana == []

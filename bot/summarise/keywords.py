@@ -26,6 +26,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
 # A piece without a letter yields only numbers, which are never keywords.
 _LETTER = re.compile(r"[^\W\d_]")
+_HIRAGANA = re.compile(r"[\u3040-\u309f]+")
 _HANGUL_END = re.compile(r"[\uac00-\ud7af]$")
 _DIGIT = re.compile(r"\d")
 _ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}")
@@ -141,6 +142,9 @@ def _content_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
     # pieces between Han runs that hold a Latin letter are worth tokenising.
     for piece in _HAN_RUN.split(text):
         if _LETTER.search(piece):
+            # Hiragana write Japanese particles and endings (は, を, したと):
+            # never a word of their own, so they end a phrase like a line break.
+            piece = _HIRAGANA.sub("\n", piece)
             # A line break ends a phrase too: a headline without a full stop
             # ("… to Real Madrid") is not the start of the next line's name.
             for line in piece.split("\n"):
