@@ -353,6 +353,14 @@ def test_chinese_modifier_before_de_is_not_the_speaker() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == [None]
 
 
+def test_chinese_compound_speech_verb_is_not_split_into_the_name() -> None:
+    # 追问 and 盘问道 are one verb each: 追 and 盘 do not end the names.
+    text = "“钱呢？”亮亮追问。\n小丽没有回答。\n“钱到底在哪里？”亮亮追问。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["亮亮", "亮亮"]
+    text = "宏伟盘问道：“你昨晚去了哪里？”\n宏伟盘问道：“和谁一起？”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["宏伟", "宏伟"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

@@ -178,7 +178,11 @@ class ChineseText:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
         # 少平大声说: the name is 少平, then 大声 (loudly).
-        breaks_off = segment[2:4] in after_name_zh() or segment[2:5] in after_name_zh()
+        breaks_off = (
+            segment[2:4] in after_name_zh()
+            or segment[2:5] in after_name_zh()
+            or _verb_opens(segment[2:])
+        )
         if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
             # After a full name comes a function word ("金俊山也說"), which
@@ -326,8 +330,26 @@ def find_verb(segment: str) -> tuple[int, int] | None:
     for at in range(len(segment) - 1, -1, -1):
         for verb in by_first.get(segment[at], ()):
             if segment.startswith(verb, at):
-                return (at, at + len(verb))
+                return _whole_verb(segment, at, at + len(verb))
     return None
+
+
+def _whole_verb(segment: str, start: int, end: int) -> tuple[int, int]:
+    """The verb at ``start:end`` widened to a listed compound that ends at or
+    after ``end`` and starts just before: in 亮亮追问 the verb is 追问, not 问,
+    so the name before it is 亮亮 rather than 亮亮追."""
+    by_first = _verbs_by_first_char()
+    for at in range(max(0, start - 2), start):
+        for verb in by_first.get(segment[at], ()):
+            if segment.startswith(verb, at) and at + len(verb) >= end:
+                return (at, at + len(verb))
+    return (start, end)
+
+
+def _verb_opens(segment: str) -> bool:
+    """Whether a speech verb of two or more characters opens ``segment``: in
+    亮亮追问 the name is 亮亮, since 追 starts 追问 rather than ending 亮亮追."""
+    return any(len(verb) >= 2 and segment.startswith(verb) for verb in _verbs_by_first_char().get(segment[:1], ()))
 
 
 @cache
