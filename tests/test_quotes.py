@@ -361,6 +361,21 @@ def test_chinese_compound_speech_verb_is_not_split_into_the_name() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["宏伟", "宏伟"]
 
 
+def test_chinese_common_words_led_by_a_family_name_character_are_not_names() -> None:
+    # 毛巾, 温暖, 关心 open clauses like a subject and begin with a family-name
+    # character, but they are a towel, warmth and caring: the speaker is 他's referent.
+    cases = {
+        "毛巾挂在墙上，毛巾已经干了。他拿起来，说：“今天真热。”": None,
+        "王建国站在门口。温暖的阳光照着院子，温暖的风吹过来。他笑着说：“春天来了。”": "王建国",
+        "关心孩子的人很多，关心老人的人很少。他叹了口气，说：“这样不行。”": None,
+    }
+    for text, speaker in cases.items():
+        assert [q.speaker for q in find_quotes(text, "zh")] == [speaker]
+    # 白衬 is the start of the listed 白衬衫, not a name either.
+    text = "李明看着白衬衫。白衬衫已经洗得发黄了。他说：“明天再买一件。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

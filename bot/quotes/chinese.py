@@ -177,6 +177,8 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
+        if three in not_names_zh():
+            return None  # 白衬衫: 白衬 is the start of a word, not a name
         # 少平大声说: the name is 少平, then 大声 (loudly).
         breaks_off = (
             segment[2:4] in after_name_zh()

@@ -127,8 +127,9 @@ def after_name_zh() -> frozenset[str]:
 
 @cache
 def not_names_zh() -> frozenset[str]:
-    """Chinese words that stand in subject position but are not names."""
-    return frozenset(_entries("not-names-zh.txt"))
+    """Chinese words that stand in subject position but are not names, with
+    the frequent common words that begin like one (关心, 温暖, 毛巾)."""
+    return frozenset(_entries("not-names-zh.txt")) | frozenset(_entries("common-words-zh.txt"))
 
 
 @cache
