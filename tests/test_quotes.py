@@ -376,6 +376,17 @@ def test_chinese_common_words_led_by_a_family_name_character_are_not_names() -> 
     assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
 
 
+def test_chinese_party_bodies_and_titles_are_not_names() -> None:
+    # 县委 is a body, 县委书 the start of 县委书记: the titled person speaks.
+    text = "县委书记王建国到了。县委书记王建国坐了下来。\n“先吃饭，再开会。”\n县委书记王建国开玩笑说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建国"]
+    text = "县委领导来了。县委领导坐在前排。\n“大家辛苦了！”\n县委领导李明笑着说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+    # 他 is not 县委, which only opens clauses.
+    text = "县委决定修路。县委派人来了。他对大家说：“明天开工。”\n李明点了点头。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

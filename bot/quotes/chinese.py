@@ -184,6 +184,7 @@ class ChineseText:
             segment[2:4] in after_name_zh()
             or segment[2:5] in after_name_zh()
             or _verb_opens(segment[2:])
+            or segment[2:].startswith(_two_char_titles())
         )
         if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
@@ -297,6 +298,13 @@ def _title_set() -> frozenset[str]:
     return frozenset(titles_zh())
 
 
+@cache
+def _two_char_titles() -> tuple[str, ...]:
+    """Titles of two or more characters: in 省委书记 a title starts at the
+    third character, so no three-character name (省委书) ends there."""
+    return tuple(t for t in titles_zh() if len(t) >= 2)
+
+
 def _object_marked(clause: str, pos: int) -> bool:
     head = clause[:pos].rstrip()
     if head.endswith(("問", "问")) and head[-2:-1] in ("顧", "顾", "學", "学", "疑", "訪", "访"):
@@ -338,10 +346,11 @@ def find_verb(segment: str) -> tuple[int, int] | None:
 
 def _whole_verb(segment: str, start: int, end: int) -> tuple[int, int]:
     """The verb at ``start:end`` widened to a listed compound that ends at or
-    after ``end`` and starts just before: in 亮亮追问 the verb is 追问, not 问,
+    after ``end`` and starts before it: in 亮亮追问 the verb is 追问, not 问,
     so the name before it is 亮亮 rather than 亮亮追."""
     by_first = _verbs_by_first_char()
-    for at in range(max(0, start - 2), start):
+    longest = len(speech_verbs_zh()[0])
+    for at in range(max(0, start - longest + 1), start):
         for verb in by_first.get(segment[at], ()):
             if segment.startswith(verb, at) and at + len(verb) >= end:
                 return (at, at + len(verb))
@@ -502,7 +511,9 @@ def speaker_after(doc: ChineseText, text: str, close_end: int, stop: int) -> Spe
         return None
     cands = doc.candidates(head)
     if cands:
-        return (cands[0][1], cands[0][2])
+        # "省委书记乔伯年开玩笑说": the person the title introduces.
+        first = _titled_person(head, cands)
+        return (first[1], first[2])
     return None
 
 
