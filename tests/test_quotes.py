@@ -387,6 +387,13 @@ def test_chinese_party_bodies_and_titles_are_not_names() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
 
 
+def test_chinese_title_after_part_of_a_body_name_introduces_the_speaker() -> None:
+    # 东阳市 is named twice, but in 东阳市委书记陈思远 the title (委书记 ends in
+    # 书记) introduces the person who speaks.
+    text = "东阳市昨天召开大会。“今年要把道路修好。”东阳市委书记陈思远指出，工作必须落实。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["陈思远"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

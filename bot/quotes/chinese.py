@@ -431,7 +431,8 @@ def _titled_person(clause: str, cands: list[tuple[int, str, str]]) -> tuple[int,
     first = cands[0]
     if len(cands) > 1 and cands[1][1] == "name":
         between = clause[first[0] + len(first[2]) : cands[1][0]]
-        if between in _title_set():
+        # "南通市委书记王晖": the rest of a body's name may come before the title.
+        if between.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in between):
             return (first[0], cands[1][1], cands[1][2])
     return first
 
