@@ -394,6 +394,15 @@ def test_chinese_title_after_part_of_a_body_name_introduces_the_speaker() -> Non
     assert [q.speaker for q in find_quotes(text, "zh")] == ["陈思远"]
 
 
+def test_chinese_places_are_not_names() -> None:
+    # 黄岗 comes before 地区 and 石门 is where 李明 goes back to: places, so
+    # 他 is no one here in the first text and 李明 in the second.
+    text = "黄岗地区下了三天雨。黄岗的路都冲坏了。他叹了口气，说：“得赶快修路。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+    text = "李明要回石门去。石门的路不好走，石门的冬天很冷。他说：“我明天就走。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

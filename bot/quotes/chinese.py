@@ -23,6 +23,7 @@ from bot.quotes.lexicon import (
     not_names_zh,
     not_verbs_zh,
     organisation_markers,
+    place_units_zh,
     pronouns,
     speech_verbs_zh,
     surnames_zh,
@@ -43,6 +44,10 @@ _STOP_CHARS = frozenset(
     "却卻已要会會能可没沒上下里裡中来來去过過地得之而且此其所为為时時当當自己么麼吗嗎呢吧啊些样樣"
     "什怎谁誰哪每各该該两兩几幾十百千万萬日号號点點这第以於于如若但并並或及再更最太多"
     "笑问問道答叫喊想看听聽见見走跑坐站拿做突忽刻"
+)
+# A motion verb and a bare destination, then a pause or 去/来: "去石门，".
+_DESTINATION = re.compile(
+    rf"(?:去|回到|回|跑到|走到|来到|來到|开到|開到|赶到|趕到)了?([{_HAN}]{{2,3}}?)(?=[，。！？,.!?…、\n]|去|来|來)"
 )
 # Words that open a clause before its subject ("但馬斯克說", "讓馬斯克…").
 _LEADERS = re.compile(
@@ -125,6 +130,23 @@ class ChineseText:
         return frozenset(n for n in found if self._counts[n] >= 2 or n[0] in surnames_zh())
 
     @cached_property
+    def _places(self) -> frozenset[str]:
+        """Two- and three-character words the text shows right before a place
+        unit (石门公社, 东山地区): places, even where they open a clause."""
+        found: set[str] = set()
+        units = "|".join(map(re.escape, place_units_zh()))
+        for match in re.finditer(units, self.text):
+            for size in (2, 3):
+                word = self.text[max(0, match.start() - size) : match.start()]
+                if re.fullmatch(f"[{_HAN}]{{{size}}}", word):
+                    found.add(word)
+        # "去石门，" / "到东山去": a destination. People take a place word
+        # after them (到他跟前, 去她家), so a bare word there is a place.
+        found.update(m.group(1) for m in _DESTINATION.finditer(self.text))
+        # "根民说公社的事": a word with a function character is no place.
+        return frozenset(w for w in found if not any(c in _STOP_CHARS for c in w))
+
+    @cached_property
     def _name_firsts(self) -> frozenset[str]:
         """First characters a person's name can have here (see :meth:`_person`)."""
         return (
@@ -157,6 +179,8 @@ class ChineseText:
     def _check(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh() or word[:2] in not_names_zh():
             return False
+        if word in self._places:
+            return False
         if len(word) == 3 and word[1] == "某":
             return False  # 孫某 is the whole name: 孫某驚 adds the next word
         if word.startswith(_verbs_by_first_char().get(word[0], ())):
@@ -177,8 +201,8 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
-        if three in not_names_zh():
-            return None  # 白衬衫: 白衬 is the start of a word, not a name
+        if three in not_names_zh() or three in self._places:
+            return None  # 白衬衫, 石门镇: 白衬, 石门 start a word, not a name
         # 少平大声说: the name is 少平, then 大声 (loudly).
         breaks_off = (
             segment[2:4] in after_name_zh()

@@ -133,6 +133,12 @@ def not_names_zh() -> frozenset[str]:
 
 
 @cache
+def place_units_zh() -> tuple[str, ...]:
+    """Words that follow a place's name (公社, 县城, 小学), longest first."""
+    return tuple(sorted(set(_entries("place-units-zh.txt")), key=len, reverse=True))
+
+
+@cache
 def not_verbs_zh() -> tuple[str, ...]:
     """Words holding a speech verb's character that are not speech (知道)."""
     return tuple(sorted(set(_entries("not-verbs-zh.txt")), key=len, reverse=True))
