@@ -403,6 +403,14 @@ def test_chinese_places_are_not_names() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
 
 
+def test_chinese_name_stops_before_a_verb_with_an_aspect_particle() -> None:
+    # 接着, 转而: 接 and 转 are verbs, not the end of the names 王海, 刘强;
+    # 着急 is a word of its own, so it does not cut 刘强着 short.
+    assert [q.speaker for q in find_quotes("王海接着说：“我们明天再来。”", "zh")] == ["王海"]
+    text = "“先别急。”\n刘强转而对大家说：“我们明天再来。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["刘强", "刘强"]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

@@ -45,6 +45,11 @@ _STOP_CHARS = frozenset(
     "什怎谁誰哪每各该該两兩几幾十百千万萬日号號点點这第以於于如若但并並或及再更最太多"
     "笑问問道答叫喊想看听聽见見走跑坐站拿做突忽刻"
 )
+# Characters that follow a verb but never a name: aspect particles and 而.
+_AFTER_VERB = frozenset("着著而")
+# Second characters of words that start with 着 itself (着急, 着手, 着想 …):
+# in 金俊山着急地说 着 is no particle.
+_ZHE_WORD_ENDS = frozenset("急手想实實迷重眼落凉涼")
 # A motion verb and a bare destination, then a pause or 去/来: "去石门，".
 _DESTINATION = re.compile(
     rf"(?:去|回到|回|跑到|走到|来到|來到|开到|開到|赶到|趕到)了?([{_HAN}]{{2,3}}?)(?=[，。！？,.!?…、\n]|去|来|來)"
@@ -209,6 +214,9 @@ class ChineseText:
             or segment[2:5] in after_name_zh()
             or _verb_opens(segment[2:])
             or segment[2:].startswith(_two_char_titles())
+            # 苗凯转而说, 马顺接着说, 金富拉过: an aspect particle follows a
+            # verb, never a name, so the third character is that verb.
+            or (segment[3:4] in _AFTER_VERB and segment[4:5] not in _ZHE_WORD_ENDS)
         )
         if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
