@@ -411,6 +411,14 @@ def test_chinese_name_stops_before_a_verb_with_an_aspect_particle() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["刘强", "刘强"]
 
 
+def test_chinese_place_names_before_a_unit_or_ending_in_one_are_not_names() -> None:
+    # 高阳宾 is 高阳 + 宾馆 and 东阳市 a city: no one speaks in either text.
+    text = "李明在高阳宾馆门口等人。“高阳宾馆离车站远吗？”\n高阳宾馆的服务员笑着说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+    text = "东阳市昨天下了大雨，东阳市的街道都淹了。“水太深了！”他说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

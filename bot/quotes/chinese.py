@@ -45,6 +45,8 @@ _STOP_CHARS = frozenset(
     "什怎谁誰哪每各该該两兩几幾十百千万萬日号號点點这第以於于如若但并並或及再更最太多"
     "笑问問道答叫喊想看听聽见見走跑坐站拿做突忽刻"
 )
+# Last characters of place names (邵阳市, 西吉县) that no person's name has.
+_PLACE_ENDS = frozenset("市县縣省")
 # Characters that follow a verb but never a name: aspect particles and 而.
 _AFTER_VERB = frozenset("着著而")
 # Second characters of words that start with 着 itself (着急, 着手, 着想 …):
@@ -184,7 +186,7 @@ class ChineseText:
     def _check(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh() or word[:2] in not_names_zh():
             return False
-        if word in self._places:
+        if word in self._places or word[-1] in _PLACE_ENDS:
             return False
         if len(word) == 3 and word[1] == "某":
             return False  # 孫某 is the whole name: 孫某驚 adds the next word
@@ -206,14 +208,18 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
-        if three in not_names_zh() or three in self._places:
-            return None  # 白衬衫, 石门镇: 白衬, 石门 start a word, not a name
+        place = three in self._places or (
+            len(three) == 3 and three[-1] in _PLACE_ENDS and not any(c in _STOP_CHARS for c in three)
+        )
+        if three in not_names_zh() or place:
+            return None  # 白衬衫, 东阳市: 白衬, 东阳 start a word, not a name
         # 少平大声说: the name is 少平, then 大声 (loudly).
         breaks_off = (
             segment[2:4] in after_name_zh()
             or segment[2:5] in after_name_zh()
             or _verb_opens(segment[2:])
             or segment[2:].startswith(_two_char_titles())
+            or segment[2:].startswith(place_units_zh())  # 南开大学: not 南开大
             # 苗凯转而说, 马顺接着说, 金富拉过: an aspect particle follows a
             # verb, never a name, so the third character is that verb.
             or (segment[3:4] in _AFTER_VERB and segment[4:5] not in _ZHE_WORD_ENDS)
