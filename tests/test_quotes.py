@@ -419,6 +419,16 @@ def test_chinese_place_names_before_a_unit_or_ending_in_one_are_not_names() -> N
     assert [q.speaker for q in find_quotes(text, "zh")] == [None]
 
 
+def test_chinese_everyday_verbs_and_their_inner_characters_are_not_names() -> None:
+    from bot.quotes.chinese import ChineseText
+
+    # 忘记 opens clauses without a subject; it is not the speaker.
+    text = "忘记了时间，忘记了饥饿。他站起来说：“天黑了。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+    # 白 ends 明白 here, so 白神 is no person mentioned.
+    assert ChineseText("我们都想明白神的旨意，也都明白神的慈爱。").mentions() == []
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

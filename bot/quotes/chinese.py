@@ -258,6 +258,8 @@ class ChineseText:
         for k in range(free, len(clause) - 1):
             if k < free or clause[k] not in firsts:
                 continue  # a person's name starts with a family name or a known speaker
+            if _inside_word(clause, k):
+                continue  # 明白神: 白 is the end of 明白, not a family name
             name = self.name_at(clause[k:])
             # A name seen once counts when a title introduces it ("局長王建國").
             if name and (self._counts[name] >= 2 or clause[:k].endswith(titles_zh())):
@@ -341,6 +343,13 @@ def _two_char_titles() -> tuple[str, ...]:
     """Titles of two or more characters: in 省委书记 a title starts at the
     third character, so no three-character name (省委书) ends there."""
     return tuple(t for t in titles_zh() if len(t) >= 2)
+
+
+def _inside_word(clause: str, k: int) -> bool:
+    """Whether ``clause[k]`` is the second or third character of a listed
+    common word (明白, 白衬衫), so no name starts there."""
+    words = not_names_zh()
+    return any(clause[k - back : k - back + size] in words for back in (1, 2) for size in (2, 3) if back < size and k >= back)
 
 
 def _object_marked(clause: str, pos: int) -> bool:
