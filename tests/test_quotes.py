@@ -429,6 +429,15 @@ def test_chinese_everyday_verbs_and_their_inner_characters_are_not_names() -> No
     assert ChineseText("我们都想明白神的旨意，也都明白神的慈爱。").mentions() == []
 
 
+def test_chinese_leader_word_that_begins_a_common_word_is_not_stripped() -> None:
+    from bot.quotes.chinese import ChineseText
+
+    # 也 starts 也许 (perhaps) here, so 许足够 is no name after the leader 也.
+    doc = ChineseText("那点时间，也许足够我们回家。剩下的钱，也许足够我们吃饭。")
+    assert doc.mentions() == []
+    assert doc.clause_subjects == []
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

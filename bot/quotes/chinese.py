@@ -110,8 +110,7 @@ class ChineseText:
         for _begin, clause in _clauses(self.text, 0, len(self.text)):
             verb = find_verb(clause)
             if verb:
-                lead = _LEADERS.match(clause)
-                skip = lead.end() if lead else 0
+                skip = _lead_end(clause)
                 name = self._name_at(clause[skip:])
                 # The verb must follow closely ("少平對妹妹說"), not end a long
                 # clause, and not an adverbial one ("痛心地說", "用平和的語氣說").
@@ -128,8 +127,7 @@ class ChineseText:
         # "建軍看了她一眼，問：".
         for sentence in re.split(r"[。！？!?\n「」“”『』]", self.text):
             if find_verb(sentence):
-                lead = _LEADERS.match(sentence)
-                name = self._name_at(sentence[lead.end() if lead else 0 :])
+                name = self._name_at(sentence[_lead_end(sentence) :])
                 if name:
                     found.add(name)
         # A word seen once is as likely a verb or noun (思謀了好一陣，才說) as a
@@ -248,8 +246,7 @@ class ChineseText:
             for match in re.finditer(pron, clause):
                 if not any(p <= match.start() < p + len(w) for p, _k, w in found):
                     found.append((match.start(), "pronoun", pron))
-        lead = _LEADERS.match(clause)
-        start = lead.end() if lead else 0
+        start = _lead_end(clause)
         name = self.name_at(clause[start:])
         if name:
             found.append((start, "name", name))
@@ -295,8 +292,7 @@ class ChineseText:
         evidence pronouns fall back on when no known person fits."""
         out: list[tuple[int, str]] = []
         for begin, clause in _clauses(self.text, 0, len(self.text)):
-            lead = _LEADERS.match(clause)
-            skip = lead.end() if lead else 0
+            skip = _lead_end(clause)
             word = self._name_at(clause[skip:])
             if word and self._counts[word] >= 2:
                 out.append((begin + skip, word))
@@ -323,8 +319,7 @@ class ChineseText:
         most often continues."""
         out: set[int] = set()
         for begin, seg in _clauses(self.text, 0, len(self.text)):
-            lead = _LEADERS.match(seg)
-            skip = lead.end() if lead else 0
+            skip = _lead_end(seg)
             for pos, kind, _word in self.candidates(seg):
                 head = seg[skip:pos]
                 titled = head.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in head)
@@ -343,6 +338,18 @@ def _two_char_titles() -> tuple[str, ...]:
     """Titles of two or more characters: in 省委书记 a title starts at the
     third character, so no three-character name (省委书) ends there."""
     return tuple(t for t in titles_zh() if len(t) >= 2)
+
+
+def _lead_end(clause: str) -> int:
+    """Where the subject of ``clause`` starts: after a leader word (但, 就,
+    于是), unless the leader begins a listed word (也许: 许 is no name)."""
+    lead = _LEADERS.match(clause)
+    if not lead:
+        return 0
+    end = lead.end()
+    if clause[end - 1 : end + 1] in not_names_zh() or clause[end - 1 : end + 2] in not_names_zh():
+        return 0
+    return end
 
 
 def _inside_word(clause: str, k: int) -> bool:
@@ -455,8 +462,7 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
         if cands:
             # A clause-initial name is the subject; else the one nearest the verb.
             first = _titled_person(clauses[index][1], cands)
-            lead = _LEADERS.match(clauses[index][1])
-            if first[0] <= (lead.end() if lead else 0):
+            if first[0] <= _lead_end(clauses[index][1]):
                 return (first[1], first[2])
             begin, clause = clauses[index]
             if begin + len(clause) == verb_at:
@@ -535,8 +541,7 @@ def speaker_before(doc: ChineseText, text: str, open_at: int, floor: int) -> Spe
 def _has_no_subject(region: str, verb_at: int) -> bool:
     """Whether the clause holding the verb is only a leader and the verb: 就說, 便問道, 說."""
     clause = re.split(r"[，,。！？!?\n]", region[:verb_at])[-1].strip()
-    lead = _LEADERS.match(clause)
-    return len(clause) - (lead.end() if lead else 0) <= 2 and not re.search(r"[，,]", region[:verb_at])
+    return len(clause) - _lead_end(clause) <= 2 and not re.search(r"[，,]", region[:verb_at])
 
 
 def _previous_sentence(text: str, before: int) -> str:
