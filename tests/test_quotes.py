@@ -353,6 +353,91 @@ def test_chinese_modifier_before_de_is_not_the_speaker() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == [None]
 
 
+def test_chinese_compound_speech_verb_is_not_split_into_the_name() -> None:
+    # 追问 and 盘问道 are one verb each: 追 and 盘 do not end the names.
+    text = "“钱呢？”亮亮追问。\n小丽没有回答。\n“钱到底在哪里？”亮亮追问。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["亮亮", "亮亮"]
+    text = "宏伟盘问道：“你昨晚去了哪里？”\n宏伟盘问道：“和谁一起？”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["宏伟", "宏伟"]
+
+
+def test_chinese_common_words_led_by_a_family_name_character_are_not_names() -> None:
+    # 毛巾, 温暖, 关心 open clauses like a subject and begin with a family-name
+    # character, but they are a towel, warmth and caring: the speaker is 他's referent.
+    cases = {
+        "毛巾挂在墙上，毛巾已经干了。他拿起来，说：“今天真热。”": None,
+        "王建国站在门口。温暖的阳光照着院子，温暖的风吹过来。他笑着说：“春天来了。”": "王建国",
+        "关心孩子的人很多，关心老人的人很少。他叹了口气，说：“这样不行。”": None,
+    }
+    for text, speaker in cases.items():
+        assert [q.speaker for q in find_quotes(text, "zh")] == [speaker]
+    # 白衬 is the start of the listed 白衬衫, not a name either.
+    text = "李明看着白衬衫。白衬衫已经洗得发黄了。他说：“明天再买一件。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+
+
+def test_chinese_party_bodies_and_titles_are_not_names() -> None:
+    # 县委 is a body, 县委书 the start of 县委书记: the titled person speaks.
+    text = "县委书记王建国到了。县委书记王建国坐了下来。\n“先吃饭，再开会。”\n县委书记王建国开玩笑说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["王建国"]
+    text = "县委领导来了。县委领导坐在前排。\n“大家辛苦了！”\n县委领导李明笑着说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+    # 他 is not 县委, which only opens clauses.
+    text = "县委决定修路。县委派人来了。他对大家说：“明天开工。”\n李明点了点头。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+
+
+def test_chinese_title_after_part_of_a_body_name_introduces_the_speaker() -> None:
+    # 东阳市 is named twice, but in 东阳市委书记陈思远 the title (委书记 ends in
+    # 书记) introduces the person who speaks.
+    text = "东阳市昨天召开大会。“今年要把道路修好。”东阳市委书记陈思远指出，工作必须落实。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["陈思远"]
+
+
+def test_chinese_places_are_not_names() -> None:
+    # 黄岗 comes before 地区 and 石门 is where 李明 goes back to: places, so
+    # 他 is no one here in the first text and 李明 in the second.
+    text = "黄岗地区下了三天雨。黄岗的路都冲坏了。他叹了口气，说：“得赶快修路。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+    text = "李明要回石门去。石门的路不好走，石门的冬天很冷。他说：“我明天就走。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["李明"]
+
+
+def test_chinese_name_stops_before_a_verb_with_an_aspect_particle() -> None:
+    # 接着, 转而: 接 and 转 are verbs, not the end of the names 王海, 刘强;
+    # 着急 is a word of its own, so it does not cut 刘强着 short.
+    assert [q.speaker for q in find_quotes("王海接着说：“我们明天再来。”", "zh")] == ["王海"]
+    text = "“先别急。”\n刘强转而对大家说：“我们明天再来。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["刘强", "刘强"]
+
+
+def test_chinese_place_names_before_a_unit_or_ending_in_one_are_not_names() -> None:
+    # 高阳宾 is 高阳 + 宾馆 and 东阳市 a city: no one speaks in either text.
+    text = "李明在高阳宾馆门口等人。“高阳宾馆离车站远吗？”\n高阳宾馆的服务员笑着说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+    text = "东阳市昨天下了大雨，东阳市的街道都淹了。“水太深了！”他说。"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+
+
+def test_chinese_everyday_verbs_and_their_inner_characters_are_not_names() -> None:
+    from bot.quotes.chinese import ChineseText
+
+    # 忘记 opens clauses without a subject; it is not the speaker.
+    text = "忘记了时间，忘记了饥饿。他站起来说：“天黑了。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == [None]
+    # 白 ends 明白 here, so 白神 is no person mentioned.
+    assert ChineseText("我们都想明白神的旨意，也都明白神的慈爱。").mentions() == []
+
+
+def test_chinese_leader_word_that_begins_a_common_word_is_not_stripped() -> None:
+    from bot.quotes.chinese import ChineseText
+
+    # 也 starts 也许 (perhaps) here, so 许足够 is no name after the leader 也.
+    doc = ChineseText("那点时间，也许足够我们回家。剩下的钱，也许足够我们吃饭。")
+    assert doc.mentions() == []
+    assert doc.clause_subjects == []
+
+
 # ------------------------------------------------------------ selection
 def test_select_one_per_speaker_longest_first_and_not_in_points() -> None:
     quotes = [

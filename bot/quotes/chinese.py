@@ -23,6 +23,7 @@ from bot.quotes.lexicon import (
     not_names_zh,
     not_verbs_zh,
     organisation_markers,
+    place_units_zh,
     pronouns,
     speech_verbs_zh,
     surnames_zh,
@@ -43,6 +44,17 @@ _STOP_CHARS = frozenset(
     "却卻已要会會能可没沒上下里裡中来來去过過地得之而且此其所为為时時当當自己么麼吗嗎呢吧啊些样樣"
     "什怎谁誰哪每各该該两兩几幾十百千万萬日号號点點这第以於于如若但并並或及再更最太多"
     "笑问問道答叫喊想看听聽见見走跑坐站拿做突忽刻"
+)
+# Last characters of place names (邵阳市, 西吉县) that no person's name has.
+_PLACE_ENDS = frozenset("市县縣省")
+# Characters that follow a verb but never a name: aspect particles and 而.
+_AFTER_VERB = frozenset("着著而")
+# Second characters of words that start with 着 itself (着急, 着手, 着想 …):
+# in 金俊山着急地说 着 is no particle.
+_ZHE_WORD_ENDS = frozenset("急手想实實迷重眼落凉涼")
+# A motion verb and a bare destination, then a pause or 去/来: "去石门，".
+_DESTINATION = re.compile(
+    rf"(?:去|回到|回|跑到|走到|来到|來到|开到|開到|赶到|趕到)了?([{_HAN}]{{2,3}}?)(?=[，。！？,.!?…、\n]|去|来|來)"
 )
 # Words that open a clause before its subject ("但馬斯克說", "讓馬斯克…").
 _LEADERS = re.compile(
@@ -98,8 +110,7 @@ class ChineseText:
         for _begin, clause in _clauses(self.text, 0, len(self.text)):
             verb = find_verb(clause)
             if verb:
-                lead = _LEADERS.match(clause)
-                skip = lead.end() if lead else 0
+                skip = _lead_end(clause)
                 name = self._name_at(clause[skip:])
                 # The verb must follow closely ("少平對妹妹說"), not end a long
                 # clause, and not an adverbial one ("痛心地說", "用平和的語氣說").
@@ -116,13 +127,29 @@ class ChineseText:
         # "建軍看了她一眼，問：".
         for sentence in re.split(r"[。！？!?\n「」“”『』]", self.text):
             if find_verb(sentence):
-                lead = _LEADERS.match(sentence)
-                name = self._name_at(sentence[lead.end() if lead else 0 :])
+                name = self._name_at(sentence[_lead_end(sentence) :])
                 if name:
                     found.add(name)
         # A word seen once is as likely a verb or noun (思謀了好一陣，才說) as a
         # name, unless it starts with a family name.
         return frozenset(n for n in found if self._counts[n] >= 2 or n[0] in surnames_zh())
+
+    @cached_property
+    def _places(self) -> frozenset[str]:
+        """Two- and three-character words the text shows right before a place
+        unit (石门公社, 东山地区): places, even where they open a clause."""
+        found: set[str] = set()
+        units = "|".join(map(re.escape, place_units_zh()))
+        for match in re.finditer(units, self.text):
+            for size in (2, 3):
+                word = self.text[max(0, match.start() - size) : match.start()]
+                if re.fullmatch(f"[{_HAN}]{{{size}}}", word):
+                    found.add(word)
+        # "去石门，" / "到东山去": a destination. People take a place word
+        # after them (到他跟前, 去她家), so a bare word there is a place.
+        found.update(m.group(1) for m in _DESTINATION.finditer(self.text))
+        # "根民说公社的事": a word with a function character is no place.
+        return frozenset(w for w in found if not any(c in _STOP_CHARS for c in w))
 
     @cached_property
     def _name_firsts(self) -> frozenset[str]:
@@ -157,6 +184,8 @@ class ChineseText:
     def _check(self, word: str) -> bool:
         if any(c in _STOP_CHARS for c in word) or word in not_names_zh() or word[:2] in not_names_zh():
             return False
+        if word in self._places or word[-1] in _PLACE_ENDS:
+            return False
         if len(word) == 3 and word[1] == "某":
             return False  # 孫某 is the whole name: 孫某驚 adds the next word
         if word.startswith(_verbs_by_first_char().get(word[0], ())):
@@ -177,8 +206,22 @@ class ChineseText:
     def _name_at(self, segment: str) -> str | None:
         """A name-like word at the start of ``segment`` (2 or 3 characters)."""
         three, two = segment[:3], segment[:2]
+        place = three in self._places or (
+            len(three) == 3 and three[-1] in _PLACE_ENDS and not any(c in _STOP_CHARS for c in three)
+        )
+        if three in not_names_zh() or place:
+            return None  # 白衬衫, 东阳市: 白衬, 东阳 start a word, not a name
         # 少平大声说: the name is 少平, then 大声 (loudly).
-        breaks_off = segment[2:4] in after_name_zh() or segment[2:5] in after_name_zh()
+        breaks_off = (
+            segment[2:4] in after_name_zh()
+            or segment[2:5] in after_name_zh()
+            or _verb_opens(segment[2:])
+            or segment[2:].startswith(_two_char_titles())
+            or segment[2:].startswith(place_units_zh())  # 南开大学: not 南开大
+            # 苗凯转而说, 马顺接着说, 金富拉过: an aspect particle follows a
+            # verb, never a name, so the third character is that verb.
+            or (segment[3:4] in _AFTER_VERB and segment[4:5] not in _ZHE_WORD_ENDS)
+        )
         if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
             # After a full name comes a function word ("金俊山也說"), which
@@ -203,8 +246,7 @@ class ChineseText:
             for match in re.finditer(pron, clause):
                 if not any(p <= match.start() < p + len(w) for p, _k, w in found):
                     found.append((match.start(), "pronoun", pron))
-        lead = _LEADERS.match(clause)
-        start = lead.end() if lead else 0
+        start = _lead_end(clause)
         name = self.name_at(clause[start:])
         if name:
             found.append((start, "name", name))
@@ -213,6 +255,8 @@ class ChineseText:
         for k in range(free, len(clause) - 1):
             if k < free or clause[k] not in firsts:
                 continue  # a person's name starts with a family name or a known speaker
+            if _inside_word(clause, k):
+                continue  # 明白神: 白 is the end of 明白, not a family name
             name = self.name_at(clause[k:])
             # A name seen once counts when a title introduces it ("局長王建國").
             if name and (self._counts[name] >= 2 or clause[:k].endswith(titles_zh())):
@@ -248,8 +292,7 @@ class ChineseText:
         evidence pronouns fall back on when no known person fits."""
         out: list[tuple[int, str]] = []
         for begin, clause in _clauses(self.text, 0, len(self.text)):
-            lead = _LEADERS.match(clause)
-            skip = lead.end() if lead else 0
+            skip = _lead_end(clause)
             word = self._name_at(clause[skip:])
             if word and self._counts[word] >= 2:
                 out.append((begin + skip, word))
@@ -276,8 +319,7 @@ class ChineseText:
         most often continues."""
         out: set[int] = set()
         for begin, seg in _clauses(self.text, 0, len(self.text)):
-            lead = _LEADERS.match(seg)
-            skip = lead.end() if lead else 0
+            skip = _lead_end(seg)
             for pos, kind, _word in self.candidates(seg):
                 head = seg[skip:pos]
                 titled = head.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in head)
@@ -289,6 +331,32 @@ class ChineseText:
 @cache
 def _title_set() -> frozenset[str]:
     return frozenset(titles_zh())
+
+
+@cache
+def _two_char_titles() -> tuple[str, ...]:
+    """Titles of two or more characters: in 省委书记 a title starts at the
+    third character, so no three-character name (省委书) ends there."""
+    return tuple(t for t in titles_zh() if len(t) >= 2)
+
+
+def _lead_end(clause: str) -> int:
+    """Where the subject of ``clause`` starts: after a leader word (但, 就,
+    于是), unless the leader begins a listed word (也许: 许 is no name)."""
+    lead = _LEADERS.match(clause)
+    if not lead:
+        return 0
+    end = lead.end()
+    if clause[end - 1 : end + 1] in not_names_zh() or clause[end - 1 : end + 2] in not_names_zh():
+        return 0
+    return end
+
+
+def _inside_word(clause: str, k: int) -> bool:
+    """Whether ``clause[k]`` is the second or third character of a listed
+    common word (明白, 白衬衫), so no name starts there."""
+    words = not_names_zh()
+    return any(clause[k - back : k - back + size] in words for back in (1, 2) for size in (2, 3) if back < size and k >= back)
 
 
 def _object_marked(clause: str, pos: int) -> bool:
@@ -326,8 +394,27 @@ def find_verb(segment: str) -> tuple[int, int] | None:
     for at in range(len(segment) - 1, -1, -1):
         for verb in by_first.get(segment[at], ()):
             if segment.startswith(verb, at):
-                return (at, at + len(verb))
+                return _whole_verb(segment, at, at + len(verb))
     return None
+
+
+def _whole_verb(segment: str, start: int, end: int) -> tuple[int, int]:
+    """The verb at ``start:end`` widened to a listed compound that ends at or
+    after ``end`` and starts before it: in 亮亮追问 the verb is 追问, not 问,
+    so the name before it is 亮亮 rather than 亮亮追."""
+    by_first = _verbs_by_first_char()
+    longest = len(speech_verbs_zh()[0])
+    for at in range(max(0, start - longest + 1), start):
+        for verb in by_first.get(segment[at], ()):
+            if segment.startswith(verb, at) and at + len(verb) >= end:
+                return (at, at + len(verb))
+    return (start, end)
+
+
+def _verb_opens(segment: str) -> bool:
+    """Whether a speech verb of two or more characters opens ``segment``: in
+    亮亮追问 the name is 亮亮, since 追 starts 追问 rather than ending 亮亮追."""
+    return any(len(verb) >= 2 and segment.startswith(verb) for verb in _verbs_by_first_char().get(segment[:1], ()))
 
 
 @cache
@@ -375,8 +462,7 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
         if cands:
             # A clause-initial name is the subject; else the one nearest the verb.
             first = _titled_person(clauses[index][1], cands)
-            lead = _LEADERS.match(clauses[index][1])
-            if first[0] <= (lead.end() if lead else 0):
+            if first[0] <= _lead_end(clauses[index][1]):
                 return (first[1], first[2])
             begin, clause = clauses[index]
             if begin + len(clause) == verb_at:
@@ -398,7 +484,8 @@ def _titled_person(clause: str, cands: list[tuple[int, str, str]]) -> tuple[int,
     first = cands[0]
     if len(cands) > 1 and cands[1][1] == "name":
         between = clause[first[0] + len(first[2]) : cands[1][0]]
-        if between in _title_set():
+        # "南通市委书记王晖": the rest of a body's name may come before the title.
+        if between.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in between):
             return (first[0], cands[1][1], cands[1][2])
     return first
 
@@ -454,8 +541,7 @@ def speaker_before(doc: ChineseText, text: str, open_at: int, floor: int) -> Spe
 def _has_no_subject(region: str, verb_at: int) -> bool:
     """Whether the clause holding the verb is only a leader and the verb: 就說, 便問道, 說."""
     clause = re.split(r"[，,。！？!?\n]", region[:verb_at])[-1].strip()
-    lead = _LEADERS.match(clause)
-    return len(clause) - (lead.end() if lead else 0) <= 2 and not re.search(r"[，,]", region[:verb_at])
+    return len(clause) - _lead_end(clause) <= 2 and not re.search(r"[，,]", region[:verb_at])
 
 
 def _previous_sentence(text: str, before: int) -> str:
@@ -478,7 +564,9 @@ def speaker_after(doc: ChineseText, text: str, close_end: int, stop: int) -> Spe
         return None
     cands = doc.candidates(head)
     if cands:
-        return (cands[0][1], cands[0][2])
+        # "省委书记乔伯年开玩笑说": the person the title introduces.
+        first = _titled_person(head, cands)
+        return (first[1], first[2])
     return None
 
 

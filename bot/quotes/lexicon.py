@@ -127,8 +127,15 @@ def after_name_zh() -> frozenset[str]:
 
 @cache
 def not_names_zh() -> frozenset[str]:
-    """Chinese words that stand in subject position but are not names."""
-    return frozenset(_entries("not-names-zh.txt"))
+    """Chinese words that stand in subject position but are not names, with
+    the frequent common words that begin like one (关心, 温暖, 毛巾)."""
+    return frozenset(_entries("not-names-zh.txt")) | frozenset(_entries("common-words-zh.txt"))
+
+
+@cache
+def place_units_zh() -> tuple[str, ...]:
+    """Words that follow a place's name (公社, 县城, 小学), longest first."""
+    return tuple(sorted(set(_entries("place-units-zh.txt")), key=len, reverse=True))
 
 
 @cache
