@@ -45,6 +45,8 @@ _STOP_CHARS = frozenset(
     "什怎谁誰哪每各该該两兩几幾十百千万萬日号號点點这第以於于如若但并並或及再更最太多"
     "笑问問道答叫喊想看听聽见見走跑坐站拿做突忽刻"
 )
+# Two or three Han characters: the shape of a name (checked per candidate, so compiled once).
+_HAN_WORD = re.compile(f"[{_HAN}]{{2,3}}")
 # Last characters of place names (邵阳市, 西吉县) that no person's name has.
 _PLACE_ENDS = frozenset("市县縣省")
 # Characters that follow a verb but never a name: aspect particles and 而.
@@ -215,14 +217,14 @@ class ChineseText:
         breaks_off = (
             segment[2:4] in after_name_zh()
             or segment[2:5] in after_name_zh()
-            or _verb_opens(segment[2:])
-            or segment[2:].startswith(_two_char_titles())
-            or segment[2:].startswith(place_units_zh())  # 南开大学: not 南开大
+            or _verb_opens(segment, 2)
+            or segment.startswith(_two_char_titles(), 2)
+            or segment.startswith(place_units_zh(), 2)  # 南开大学: not 南开大
             # 苗凯转而说, 马顺接着说, 金富拉过: an aspect particle follows a
             # verb, never a name, so the third character is that verb.
             or (segment[3:4] in _AFTER_VERB and segment[4:5] not in _ZHE_WORD_ENDS)
         )
-        if len(three) == 3 and not breaks_off and re.fullmatch(f"[{_HAN}]{{3}}", three) and self.valid(three):
+        if len(three) == 3 and not breaks_off and _HAN_WORD.fullmatch(three) and self.valid(three):
             surname_led = three[0] in surnames_zh() or three[:2] in surnames_zh()
             # After a full name comes a function word ("金俊山也說"), which
             # tells 金俊山 from 金俊 where the family shares 金俊-.
@@ -231,7 +233,7 @@ class ChineseText:
                 surname_led and (closed or self._counts[two] <= self._counts[three])
             ):
                 return three
-        if re.fullmatch(f"[{_HAN}]{{2}}", two) and self.valid(two):
+        if len(two) == 2 and _HAN_WORD.fullmatch(two) and self.valid(two):
             return two
         return None
 
@@ -303,14 +305,19 @@ class ChineseText:
         return list(self._mentions)
 
     @cached_property
+    def _clause_candidates(self) -> list[tuple[int, str, list[tuple[int, str, str]]]]:
+        """``(begin, clause, candidates)`` of every clause, found once for
+        the mentions and the subjects alike."""
+        return [(begin, seg, self.candidates(seg)) for begin, seg in _clauses(self.text, 0, len(self.text))]
+
+    @cached_property
     def _mentions(self) -> list[tuple[int, str]]:
-        out: list[tuple[int, str]] = []
-        for clause in _clauses(self.text, 0, len(self.text)):
-            begin, seg = clause
-            for pos, kind, word in self.candidates(seg):
-                if kind == "name":
-                    out.append((begin + pos, word))
-        return out
+        return [
+            (begin + pos, word)
+            for begin, _seg, cands in self._clause_candidates
+            for pos, kind, word in cands
+            if kind == "name"
+        ]
 
     @cached_property
     def subject_mentions(self) -> frozenset[int]:
@@ -318,9 +325,9 @@ class ChineseText:
         word or a title (退休教師張德明認為): subjects, which a later pronoun
         most often continues."""
         out: set[int] = set()
-        for begin, seg in _clauses(self.text, 0, len(self.text)):
+        for begin, seg, cands in self._clause_candidates:
             skip = _lead_end(seg)
-            for pos, kind, _word in self.candidates(seg):
+            for pos, kind, _word in cands:
                 head = seg[skip:pos]
                 titled = head.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in head)
                 if kind == "name" and (pos <= skip or titled):
@@ -411,10 +418,12 @@ def _whole_verb(segment: str, start: int, end: int) -> tuple[int, int]:
     return (start, end)
 
 
-def _verb_opens(segment: str) -> bool:
-    """Whether a speech verb of two or more characters opens ``segment``: in
-    亮亮追问 the name is 亮亮, since 追 starts 追问 rather than ending 亮亮追."""
-    return any(len(verb) >= 2 and segment.startswith(verb) for verb in _verbs_by_first_char().get(segment[:1], ()))
+def _verb_opens(segment: str, at: int = 0) -> bool:
+    """Whether a speech verb of two or more characters starts at ``segment[at]``:
+    in 亮亮追问 the name is 亮亮, since 追 starts 追问 rather than ending 亮亮追."""
+    return any(
+        len(verb) >= 2 and segment.startswith(verb, at) for verb in _verbs_by_first_char().get(segment[at : at + 1], ())
+    )
 
 
 @cache
