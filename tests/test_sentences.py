@@ -180,3 +180,34 @@ def test_section_labels_of_structured_abstracts_are_trimmed() -> None:
     # Only a label followed by a colon (English) or a space (Chinese) is one.
     kept = "Results of the vote were close. 方法很多，但结果都不理想。"
     assert [u.text for u in split_sentences(kept)] == ["Results of the vote were close.", "方法很多，但结果都不理想。"]
+
+
+def test_a_long_chinese_programme_without_full_stops_is_cut_at_its_spaces() -> None:
+    items = [
+        "十二月十日代表注册地点：潮汐大学校内明珠园会议中心一楼大厅",
+        "十二月十日晚院长联席会时间：七点至九点半地点：潮汐大学办公楼一楼会议室",
+        "十二月十一日上午开幕式地点：潮汐大学伯苓楼一楼报告厅主持人：海港经济学院院长",
+        "特邀嘉宾主题演讲：海港市人民政府市长演讲潮汐能源与城市发展的未来",
+        "大会休息拍照留念之后举行宏观经济政策与金融改革论坛主持人：潮汐大学副校长",
+        "十二月十一日下午专题讨论地点：经济学院第二教学楼按议题设十一个分会场",
+        "十二月十一日晚欢迎晚宴地点：潮汐大学第二学生食堂之后举行讲座现代经济学的基本分析框架",
+        "十二月十二日上午专题讨论下半场地点：经济学院第二教学楼按议题设十一个分会场继续讨论",
+        "十二月十二日下午国有企业改革论坛地点：潮汐大学伯苓楼一楼报告厅主讲人：海港经济学院教授",
+    ]
+    line = " ".join(items)
+    assert len(line) > 300
+    units = [s.text for s in split_sentences(line)]
+    assert len(units) >= 3
+    assert all(len(u) <= 300 for u in units)
+    assert "".join(units).replace(" ", "") == line.replace(" ", "")  # nothing lost
+
+
+def test_a_long_english_sentence_stays_whole() -> None:
+    sentence = (
+        "The council, which had debated the tidal power station for more than three years and had "
+        "commissioned four separate studies of the harbour mouth, the fishing grounds, the migrating "
+        "birds and the likely effect on house prices in the old town, finally voted on Tuesday night "
+        "to approve the project by seven votes to five after a meeting that lasted until midnight."
+    )
+    assert len(sentence) > 300
+    assert [s.text for s in split_sentences(sentence)] == [sentence]

@@ -126,7 +126,36 @@ def _split_line(line: str) -> list[tuple[int, int]]:
             start = cut
     if start < len(line):
         spans.append((start, len(line)))
+    if any(end - begin > _LONG_UNIT for begin, end in spans):
+        spans = [piece for span in spans for piece in _split_long(line, *span)]
     return spans
+
+
+def _split_long(line: str, begin: int, end: int) -> list[tuple[int, int]]:
+    """A Chinese unit over :data:`_LONG_UNIT` characters cut at its spaces.
+
+    No 。 in hundreds of characters means a list or a programme whose items
+    only spaces separate ("…会议议程 12月10日代表注册 地点：…"): it is not one
+    sentence, and as a key point it would fill the reply. Pieces are packed
+    to at least :data:`_PACKED` characters, so short items stay together.
+    English runs on with spaces between every word, so only a space next to
+    a Han character counts.
+    """
+    if end - begin <= _LONG_UNIT or not _HAN_CHAR.search(line, begin, end):
+        return [(begin, end)]
+    pieces, start = [], begin
+    for gap in _HAN_GAP.finditer(line, begin, end):
+        if gap.start() - start >= _PACKED and end - gap.end() >= _PACKED:
+            pieces.append((start, gap.start()))
+            start = gap.end()
+    pieces.append((start, end))
+    return pieces
+
+
+_LONG_UNIT = 300
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_PACKED = 40
+_HAN_GAP = re.compile(rf"(?<=[{_HAN}）」”])\s+|\s+(?=[{_HAN}（「“])")
 
 
 def _protected_spans(line: str) -> list[tuple[int, int]]:
