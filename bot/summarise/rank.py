@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain
-from operator import mul
+from operator import itemgetter, mul
 from typing import cast
 
 from bot.summarise.lexicon import phrases
@@ -174,7 +174,8 @@ def features(
     count = len(texts)
     span = neighbourhood(count)
     links = _graph([len(bag) for bag in bags], shared, span)
-    ranks = _pagerank(links)
+    degrees = [sum(map(itemgetter(1), edges)) for edges in links]
+    ranks = _pagerank(links, degrees)
     allowed = eligible if eligible is not None else [True] * count
     places, seen = [], 0
     for ok in allowed:
@@ -200,7 +201,7 @@ def features(
                 # holds, relative to the best sentence.
                 "coverage": covers[index] / top_cover,
                 "long": min(1.0, units / 60.0),
-                "overlap": sum(w for _, w in links[index]),
+                "overlap": degrees[index],
                 "pagerank": ranks[index],
                 "lead": 1.0 if index == lead_at else 0.0,
                 "position": 1.0 / math.sqrt(places[index] + 1),
@@ -269,12 +270,14 @@ def _graph(term_counts: Sequence[int], shared: Sequence[dict[str, int]], span: i
     count = len(shared)
     links: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     logs = [math.log(n) if n > 1 else 0.0 for n in term_counts]
+    # Plain sets intersect faster than dict key views.
+    term_sets = [set(kept) for kept in shared]
     for i in range(count):
         if not logs[i]:
             continue
-        terms_i = shared[i].keys()
+        terms_i = term_sets[i]
         for j in range(i + 1, min(count, i + span + 1)):
-            common = len(terms_i & shared[j].keys())
+            common = len(terms_i & term_sets[j])
             if common and logs[j]:
                 # TextRank's similarity: shared terms over the log lengths,
                 # which (unlike the cosine) grows with how much both say.
@@ -284,10 +287,18 @@ def _graph(term_counts: Sequence[int], shared: Sequence[dict[str, int]], span: i
     return links
 
 
-def _pagerank(links: Sequence[Sequence[tuple[int, float]]], damping: float = 0.85, rounds: int = 6) -> list[float]:
-    """PageRank over the (bounded) overlap graph: O(edges) per round, never O(n²)."""
+def _pagerank(
+    links: Sequence[Sequence[tuple[int, float]]],
+    degrees: Sequence[float],
+    damping: float = 0.85,
+    rounds: int = 6,
+) -> list[float]:
+    """PageRank over the (bounded) overlap graph: O(edges) per round, never O(n²).
+
+    ``degrees`` are each sentence's summed link weights (its overlap feature).
+    """
     count = len(links)
-    totals = [sum(w for _, w in edges) or 1.0 for edges in links]
+    totals = [degree or 1.0 for degree in degrees]
     rank = [1.0] * count
     # A few rounds suffice: the scores only need to order sentences, and a
     # bounded graph of neighbours settles fast.
