@@ -50,8 +50,9 @@ def digest_article(
     if title is None and guess_title:
         title, text = split_headline(text)
     language = language or detect_language(text, hint=article.language)
-    clean = replace(article, text=text, title=title or None, language=language)
-    summary = summarise(clean.text, title=clean.title, language=language, points=points, max_quotes=max_quotes)
+    summary = summarise(text, title=title or None, language=language, points=points, max_quotes=max_quotes)
+    # The summariser's language is the checked one (a code, not whatever was asked for).
+    clean = replace(article, text=text, title=title or None, language=summary.language)
     return Digest(clean, summary, list(repaired.applied), time.perf_counter() - started)
 
 

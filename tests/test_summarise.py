@@ -262,3 +262,17 @@ def test_chinese_bare_quotation_point_names_the_speaker_not_the_verb() -> None:
     summary = summarise(text, language="zh", points=3)
     bare = [s for p, s in zip(summary.points, summary.point_speakers, strict=True) if p.startswith("「")]
     assert bare == ["陳志強"]
+
+
+def test_a_language_that_is_not_a_code_is_detected_instead_and_never_read_as_a_path() -> None:
+    from bot.summarise.lexicon import word_list
+
+    text = (
+        "The council voted on Tuesday to build a tidal power station in the harbour.\n"
+        "Fishermen said the turbines would close some of the best grounds in the bay.\n"
+    )
+    assert word_list("../../quotes/data/speech-verbs-zh") == frozenset()
+    assert word_list("stopwords-en")  # a plain list name still reads
+    assert summarise(text, language="../../quotes/data/speech-verbs-zh").language == "en"
+    assert summarise(text, language="EN-gb").language == "en"
+    assert summarise("潮汐电站明年发电。港务局表示，潮汐电站将改变港口。", language="zh-Hant").language == "zh"
