@@ -572,3 +572,25 @@ def test_a_title_with_two_candidates_is_not_guessed() -> None:
         "王局長說：「我們會公開所有數據。」"
     )
     assert find_quotes(text, "zh")[-1].speaker == "王局長"
+
+
+def test_a_chinese_role_word_before_a_full_name_introduces_the_speaker() -> None:
+    text = (
+        "港务局昨天在码头召开潮汐电站说明会。\n"
+        "渔民李大海问：“我们的渔场怎么办？”\n"
+        "市民张建华表示：“我支持建电站，但希望听听渔民的意见。”\n"
+        "广汽有关高层表示：“我们会继续关注这个项目。”\n"
+    )
+    found = dict((quote, speaker) for quote, speaker in speakers(text, "zh"))
+    assert found["我们的渔场怎么办？"] == "李大海"
+    assert found["我支持建电站，但希望听听渔民的意见。"] == "张建华"
+    assert found["我们会继续关注这个项目。"] != "关高层"  # 有关 is one word, not a role before 关高层
+
+
+def test_a_name_running_into_an_adverb_is_not_cut_into_a_role_and_a_name() -> None:
+    text = (
+        "周建宗家里的人看女儿这样坚决，也就不再反对这门亲事了。\n"
+        "周建宗甚至说：\n"
+        "“不怕！日子总会好起来的，我们帮你们！”\n"
+    )
+    assert [s for _q, s in speakers(text, "zh")] == ["周建宗"]  # not 宗甚至 after a "role" 周建

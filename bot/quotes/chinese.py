@@ -359,6 +359,17 @@ def _lead_end(clause: str) -> int:
     return end
 
 
+def _role_before(doc: ChineseText, segment: str, at: int) -> bool:
+    """Whether ``segment[:at]`` is only the word for what the person named at
+    ``at`` is ("渔民李大海问", "市民张建华表示"): two to four characters, not
+    ending a longer word (有关高层) and not holding a name that runs on into
+    the words after it (贺耀|宗甚至说 is 贺耀宗)."""
+    head = segment[:at]
+    if not 2 <= len(head) <= 4 or any(c in _STOP_CHARS for c in head) or _inside_word(segment, at):
+        return False
+    return all(k + len(word) <= at or k >= at for k, _kind, word in doc.candidates(segment))
+
+
 def _inside_word(clause: str, k: int) -> bool:
     """Whether ``clause[k]`` is the second or third character of a listed
     common word (明白, 白衬衫), so no name starts there."""
@@ -455,6 +466,8 @@ def subject_of(doc: ChineseText, text: str, verb_at: int, floor: int) -> Speaker
         word = text[max(start, verb_at - size) : verb_at]
         head = text[start : verb_at - size]
         bounded = not head or not re.search(f"[{_HAN}]$", head) or head.endswith(titles_zh())
+        if size == 3 and not bounded:
+            bounded = _role_before(doc, text[start:verb_at], len(head))
         if (
             bounded
             and re.fullmatch(f"[{_HAN}]{{{size}}}", word)
@@ -496,6 +509,10 @@ def _titled_person(clause: str, cands: list[tuple[int, str, str]]) -> tuple[int,
         # "南通市委书记王晖": the rest of a body's name may come before the title.
         if between.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in between):
             return (first[0], cands[1][1], cands[1][2])
+        # "渔民李大海问": a role word right before a full name is what the person is.
+        second = cands[1][2]
+        if not between and first[2][0] not in surnames_zh() and len(second) == 3 and second[0] in surnames_zh():
+            return (first[0], cands[1][1], second)
     return first
 
 
