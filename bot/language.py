@@ -43,11 +43,23 @@ def han_ratio(text: str) -> float:
     return han / denominator if denominator else 0.0
 
 
+def language_code(value: str | None) -> str | None:
+    """``value`` as a bare ISO 639 code ("zh-Hant" → "zh", "EN_gb" → "en"), or
+    None when it is not one (it may come from input, and names data files)."""
+    if not value:
+        return None
+    code = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+    return code if _CODE.fullmatch(code) else None
+
+
+_CODE = re.compile(r"[a-z]{2,3}")
+
+
 def detect_language(text: str, hint: str | None = None) -> str:
     """ISO 639-1 code of ``text``; ``hint`` (e.g. from the page) wins when plausible."""
     sample = text[:_SAMPLE]
+    hint = language_code(hint)
     if hint:
-        hint = hint.lower().split("-")[0].split("_")[0]
         if hint == "zh" and _HAN.search(sample):
             return "zh"
         if hint != "zh" and len(hint) == 2 and hint.isalpha() and han_ratio(sample) < 0.3:

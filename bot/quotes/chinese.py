@@ -509,10 +509,6 @@ def _titled_person(clause: str, cands: list[tuple[int, str, str]]) -> tuple[int,
         # "南通市委书记王晖": the rest of a body's name may come before the title.
         if between.endswith(titles_zh()) and not any(c in _STOP_CHARS for c in between):
             return (first[0], cands[1][1], cands[1][2])
-        # "渔民李大海问": a role word right before a full name is what the person is.
-        second = cands[1][2]
-        if not between and first[2][0] not in surnames_zh() and len(second) == 3 and second[0] in surnames_zh():
-            return (first[0], cands[1][1], second)
     return first
 
 

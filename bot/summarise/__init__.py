@@ -5,9 +5,7 @@ Public API: :func:`summarise` (pure, synchronous, no I/O).
 
 from __future__ import annotations
 
-import re
-
-from bot.language import detect_language
+from bot.language import detect_language, language_code
 from bot.models import Quote, Summary
 from bot.quotes import find_quotes, select_quotes
 from bot.summarise.keywords import extract_keywords
@@ -57,7 +55,7 @@ def summarise(
     max_quotes: int = 3,
 ) -> Summary:
     """Key points (in document order), keywords and quotes of ``text``."""
-    language = _language_code(language) or detect_language(text)
+    language = language_code(language) or detect_language(text)
     units = split_sentences(text)
     texts, eligible, sizes = _unit_lists(units)
     count = points if points is not None else adaptive_point_count(sum(eligible))
@@ -73,17 +71,6 @@ def summarise(
         keywords=keywords,
         point_speakers=[_quoted_speaker(units[i], found) for i in chosen],
     )
-
-
-def _language_code(language: str | None) -> str | None:
-    """``language`` as a bare ISO 639 code ("zh-Hant" → "zh"), or None when it is not one."""
-    if not language:
-        return None
-    code = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
-    return code if _CODE.fullmatch(code) else None
-
-
-_CODE = re.compile(r"[a-z]{2,3}")
 
 
 def _quoted_speaker(unit: Sentence, quotes: list[Quote]) -> str | None:

@@ -23,13 +23,13 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Words of any script, keeping inner hyphens, dots and digits ("GPT-4",
 # "Hernández"), abbreviations with their last dot ("U.S."), and the
 # punctuation that ends a phrase.
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}")
+_TOKEN = re.compile(_ABBREVIATION.pattern + r"|[^\W_][\w'’&.-]*[^\W_]|[^\W_]|[^\s\w]")
 # A piece without a letter yields only numbers, which are never keywords.
 _LETTER = re.compile(r"[^\W\d_]")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]+")
 _HANGUL_END = re.compile(r"[\uac00-\ud7af]$")
 _DIGIT = re.compile(r"\d")
-_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}")
 _NUMBER_CHARS = "0123456789.,-'’&"
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters

@@ -316,13 +316,8 @@ def _pagerank(
 @cache
 def _cue_pattern(language: str) -> re.Pattern[str] | None:
     """One pattern for all of a language's cue phrases; Latin-script ones as whole words."""
-    cues = phrases(f"cues-{language}")
-    words = "|".join(re.escape(cue) for cue in cues if cue.isascii())
-    others = [re.escape(cue) for cue in cues if not cue.isascii()]
-    # One \b…\b group rather than look-arounds per word: the engine can then
-    # skip ahead on word starts, which keeps English text fast.
-    parts = ([rf"\b(?:{words})\b"] if words else []) + others
-    return re.compile("|".join(parts)) if parts else None
+    cues = _alternatives(phrases(f"cues-{language}"), han_not_before="")
+    return re.compile(cues) if cues else None
 
 
 def _has_cue(text: str, language: str) -> bool:
@@ -379,15 +374,17 @@ def _reports_speech(text: str, language: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
-def _alternatives(entries: Iterable[str]) -> str:
-    """Entries as one alternation: Latin-script ones as whole words, Han ones not before 的/之.
+def _alternatives(entries: Iterable[str], han_not_before: str = "的之") -> str:
+    """Entries as one alternation: Latin-script ones as whole words, Han ones
+    not followed by a character of ``han_not_before`` (本文 but not 本文的).
 
-    Each script is one group, so the engine tests a word boundary once per
-    position rather than once per entry.
+    Each script is one group rather than look-arounds per entry: the engine
+    tests a word boundary once per position, which keeps English text fast.
     """
     words = "|".join(re.escape(e) for e in entries if e.isascii())
     others = "|".join(re.escape(e) for e in entries if not e.isascii())
-    parts = ([rf"\b(?:{words})\b"] if words else []) + ([f"(?:{others})(?![的之])"] if others else [])
+    after = f"(?![{han_not_before}])" if han_not_before else ""
+    parts = ([rf"\b(?:{words})\b"] if words else []) + ([f"(?:{others}){after}"] if others else [])
     return "|".join(parts)
 
 
