@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m bot`` and ``keypoint``."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "summarize":
+    if args.command in ("summarize", "summarise"):  # argparse reports the alias as typed
         if args.jsonl:
             if args.source not in (None, "-"):
                 parser.error("--jsonl reads its items from stdin; give no SOURCE")

@@ -48,6 +48,13 @@ def test_summarize_json_has_the_contract_fields() -> None:
     assert all(set(q) == {"text", "speaker", "selected"} for q in record["quotes"])
 
 
+def test_british_spelling_of_the_command_works_too() -> None:
+    british = run_cli("summarise", str(FIXTURES / "en-article.html"), "--points", "2")
+    american = run_cli("summarize", str(FIXTURES / "en-article.html"), "--points", "2")
+    assert british.returncode == 0, british.stderr
+    assert british.stdout == american.stdout
+
+
 def test_summarize_stdin() -> None:
     text = (FIXTURES / "zh-article.txt").read_text("utf-8")
     result = run_cli("summarize", "-", "--json", "--points", "2", stdin=text)
