@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from _summ_common import Item
 
-from bot.summarise import split_sentences, summarise
+from bot.summarise import prepare_units, split_sentences, summarise
 
 System = Callable[[Item, int], list[str]]
 
@@ -27,6 +27,18 @@ def ours(language: str) -> System:
 def lead(item: Item, n: int) -> list[str]:
     """The first ``n`` sentences (our splitter, so only the choice differs)."""
     return [s.text for s in split_sentences(item.body)][:n]
+
+
+def lead_units(language: str) -> System:
+    """The first ``n`` units Keypoint chooses among: for Chinese, long sentences
+    cut into clauses (``bot.summarise.clauses``). Against this row, Keypoint's
+    margin is its choice alone, not its units."""
+
+    def run(item: Item, n: int) -> list[str]:
+        texts, eligible, _ = prepare_units(item.body, language)
+        return [text for text, ok in zip(texts, eligible) if ok][:n]
+
+    return run
 
 
 def sumy_system(method: str, language: str) -> System:

@@ -57,7 +57,7 @@ def prepare(items: list[Item], language: str, n: int) -> list[Case]:
         tokenize = tokenizers.DefaultTokenizer(use_stemmer=True).tokenize
     cases = []
     for item in items:
-        texts, eligible, sizes = prepare_units(item.body)
+        texts, eligible, sizes = prepare_units(item.body, language)
         if not texts:
             continue
         rows, vectors = features(texts, language, item.title, eligible, sizes)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from bot.language import detect_language, language_code
 from bot.models import Quote, Summary
 from bot.quotes import find_quotes, select_quotes
+from bot.summarise.clauses import join_clauses, split_clauses
 from bot.summarise.keywords import extract_keywords
-from bot.summarise.rank import rank_points
+from bot.summarise.rank import point_runs, rank_points
 from bot.summarise.sentences import Sentence, split_sentences
 from bot.summarise.units import RANKABLE
 
@@ -30,13 +31,21 @@ def adaptive_point_count(sentence_count: int) -> int:
     return max(3, min(7, 2 + sentence_count // 10))
 
 
-def prepare_units(text: str) -> tuple[list[str], list[bool], list[float]]:
+def prepare_units(text: str, language: str | None = None) -> tuple[list[str], list[bool], list[float]]:
     """(unit texts, whether each may become a key point, their sizes in words) of ``text``.
 
     Only real sentences are eligible; a text with none falls back to its
     other content units, so a punctuation-free note still gets points.
+    Chinese (``language`` "zh") long sentences count as their clauses.
     """
-    return _unit_lists(split_sentences(text))
+    return _unit_lists(_point_units(split_sentences(text), language)[0])
+
+
+def _point_units(sentences: list[Sentence], language: str | None) -> tuple[list[Sentence], list[int]]:
+    """(The units key points are chosen from: sentences, or clauses of long Chinese ones; each one's sentence)."""
+    if language == "zh":
+        return split_clauses(sentences)
+    return sentences, list(range(len(sentences)))
 
 
 def _unit_lists(units: list[Sentence]) -> tuple[list[str], list[bool], list[float]]:
@@ -56,11 +65,16 @@ def summarise(
 ) -> Summary:
     """Key points (in document order), keywords and quotes of ``text``."""
     language = language_code(language) or detect_language(text)
-    units = split_sentences(text)
+    sentences = split_sentences(text)
+    # How many points a text deserves depends on its sentences, not on how
+    # finely its long Chinese sentences are cut.
+    count = points if points is not None else adaptive_point_count(sum(_unit_lists(sentences)[1]))
+    units, origins = _point_units(sentences, language)
     texts, eligible, sizes = _unit_lists(units)
-    count = points if points is not None else adaptive_point_count(sum(eligible))
-    chosen = rank_points(texts, language, title, count, eligible, sizes)
-    point_texts = [texts[i] for i in chosen]
+    chosen = rank_points(texts, language, title, count, eligible, sizes, origins)
+    runs = point_runs(chosen, origins)
+    point_units = [join_clauses(units[run[0]], units[run[-1]], sentences[origins[run[0]]]) for run in runs]
+    point_texts = [unit.text for unit in point_units]
     found = find_quotes(text, language) if max_quotes > 0 else []
     quotes = select_quotes(found, point_texts, max_quotes) if found else []
     keywords = extract_keywords(text, language, title=title)
@@ -69,7 +83,7 @@ def summarise(
         points=point_texts,
         quotes=quotes,
         keywords=keywords,
-        point_speakers=[_quoted_speaker(units[i], found) for i in chosen],
+        point_speakers=[_quoted_speaker(unit, found) for unit in point_units],
     )
 
 

@@ -28,7 +28,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain
@@ -149,12 +149,34 @@ def features(
     title: str | None = None,
     eligible: Sequence[bool] | None = None,
     sizes: Sequence[float] | None = None,
+    origins: Sequence[int] | None = None,
 ) -> tuple[list[dict[str, float]], SentenceVectors]:
     """(feature values of each sentence, each roughly in [0, 1]; TF-IDF vectors).
 
+    The same values as :func:`feature_columns`, a dict per sentence (the
+    weight-fitting scripts read them this way).
+    """
+    columns, vectors = feature_columns(texts, language, title, eligible, sizes, origins)
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())], vectors
+
+
+def feature_columns(
+    texts: Sequence[str],
+    language: str,
+    title: str | None = None,
+    eligible: Sequence[bool] | None = None,
+    sizes: Sequence[float] | None = None,
+    origins: Sequence[int] | None = None,
+    unused: frozenset[str] = frozenset(),
+) -> tuple[dict[str, list[float]], SentenceVectors]:
+    """(each feature's values over the sentences, each roughly in [0, 1]; TF-IDF vectors).
+
     Position counts only ``eligible`` sentences, so the lead is the first real
-    sentence, not a menu or headline above it. ``sizes`` are the texts'
+    sentence, not a menu or headline above it; clauses of one sentence
+    (the same ``origins`` entry) share its position. ``sizes`` are the texts'
     :func:`length_units` when the splitter has measured them already.
+    Features named in ``unused`` (weighted 0) are not computed: all zeros.
     """
     found = [terms(t, language) for t in texts]
     bags = [Counter(f) for f in found]
@@ -177,10 +199,11 @@ def features(
     degrees = [sum(map(itemgetter(1), edges)) for edges in links]
     ranks = _pagerank(links, degrees)
     allowed = eligible if eligible is not None else [True] * count
-    places, seen = [], 0
-    for ok in allowed:
-        places.append(seen)
-        seen += 1 if ok else 0
+    places, seen, last = [], -1, None
+    for ok, origin in zip(allowed, origins if origins is not None else range(count)):
+        if ok and origin != last:  # a clause sits where its sentence does
+            seen, last = seen + 1, origin
+        places.append(max(seen, 0))
     if sizes is None:
         sizes = [length_units(t) for t in texts]
     # The lead is the first real sentence that says something: a greeting or
@@ -191,34 +214,42 @@ def features(
     )
     covers = [sum(map(log_frequency.__getitem__, kept)) for kept in shared]
     top_cover = max(covers, default=0.0) or 1.0
-    centroids = _centroid_scores(bags, shared, counts)
-    rows = []
-    for index, (text, units) in enumerate(zip(texts, sizes)):
-        rows.append(
-            {
-                "centroid": centroids[index],
-                # Coverage: how many of the document's recurring terms it
-                # holds, relative to the best sentence.
-                "coverage": covers[index] / top_cover,
-                "long": min(1.0, units / 60.0),
-                "overlap": degrees[index],
-                "pagerank": ranks[index],
-                "lead": 1.0 if index == lead_at else 0.0,
-                "position": 1.0 / math.sqrt(places[index] + 1),
-                "title": len(title_terms & bags[index].keys()) / len(title_terms) if title_terms else 0.0,
-                "length": length_score(units, ideal),
-                "cue": 1.0 if _has_cue(text, language) else 0.0,
-                "numbers": 1.0 if _DIGIT.search(text) else 0.0,
-                "names": min(1.0, len(_NAME.findall(text)) / 3),
-                "statement": 1.0 if _states_contribution(text, language) else 0.0,
-                "speech": 1.0 if _reports_speech(text, language) else 0.0,
-            }
-        )
-    for name in ("centroid", "overlap", "pagerank"):
-        top = max((row[name] for row in rows), default=0.0) or 1.0
-        for row in rows:
-            row[name] /= top  # relative to the document's most central sentence
-    return rows, vectors
+    lead = [0.0] * count
+    if lead_at >= 0:
+        lead[lead_at] = 1.0
+
+    def flags(test: Callable[[str], object], name: str) -> list[float]:
+        return [0.0] * count if name in unused else [1.0 if test(t) else 0.0 for t in texts]
+
+    columns = {
+        "centroid": _relative(_centroid_scores(bags, shared, counts)),
+        # Coverage: how many of the document's recurring terms it holds,
+        # relative to the best sentence.
+        "coverage": [c / top_cover for c in covers],
+        "long": [min(1.0, units / 60.0) for units in sizes],
+        "overlap": _relative(degrees),
+        "pagerank": _relative(ranks),
+        "lead": lead,
+        "position": [1.0 / math.sqrt(place + 1) for place in places],
+        "title": (
+            [len(title_terms & bag.keys()) / len(title_terms) for bag in bags]
+            if title_terms and "title" not in unused
+            else [0.0] * count
+        ),
+        "length": [length_score(units, ideal) for units in sizes],
+        "cue": flags(lambda t: _has_cue(t, language), "cue"),
+        "numbers": flags(_DIGIT.search, "numbers"),
+        "names": [0.0] * count if "names" in unused else [min(1.0, len(_NAME.findall(t)) / 3) for t in texts],
+        "statement": flags(lambda t: _states_contribution(t, language), "statement"),
+        "speech": flags(lambda t: _reports_speech(t, language), "speech"),
+    }
+    return columns, vectors
+
+
+def _relative(values: list[float]) -> list[float]:
+    """``values`` over the largest of them (the document's most central sentence)."""
+    top = max(values, default=0.0) or 1.0
+    return [v / top for v in values]
 
 
 def _centroid_scores(
@@ -394,29 +425,57 @@ def score_rows(rows: Sequence[dict[str, float]], weight: dict[str, float]) -> li
     return [sum(w * row[name] for name, w in used) for row in rows]
 
 
+def score_columns(columns: dict[str, list[float]], weight: dict[str, float]) -> list[float]:
+    """Weighted sum of the features of each sentence, from :func:`feature_columns`."""
+    scores = [0.0] * len(next(iter(columns.values()), []))
+    for name in FEATURES:
+        if weight.get(name):
+            scores = [s + weight[name] * v for s, v in zip(scores, columns[name])]
+    return scores
+
+
 def choose(
     scores: Sequence[float],
     vectors: Sequence[dict[str, float]],
     count: int,
     eligible: Sequence[bool],
     max_similarity: float,
+    origins: Sequence[int] | None = None,
 ) -> list[int]:
-    """Best ``count`` eligible indices, skipping redundant ones, in document order.
+    """Best eligible indices making ``count`` points, skipping redundant ones, in document order.
 
     A sentence too similar to one already chosen is skipped; if that leaves
     too few (a text of templated sentences), a second pass fills up with any
     that are not near-identical, so an asked-for number of points still comes.
+    Units with the same ``origins`` entry are clauses of one sentence: chosen
+    next to each other they make one point, not two.
     """
     order = sorted((i for i in range(len(scores)) if eligible[i]), key=lambda i: (-scores[i], i))
     chosen: list[int] = []
     for threshold in (max_similarity, NEAR_IDENTICAL):
         for index in order:
-            if len(chosen) >= count:
+            if point_count(chosen, origins) >= count:
                 break
             if index in chosen or any(cosine(vectors[index], vectors[j]) > threshold for j in chosen):
                 continue
             chosen.append(index)
     return sorted(chosen)
+
+
+def point_runs(chosen: Sequence[int], origins: Sequence[int] | None) -> list[list[int]]:
+    """``chosen`` (sorted) grouped into points: runs of neighbouring clauses of one sentence."""
+    runs: list[list[int]] = []
+    for index in sorted(chosen):
+        if runs and origins is not None and runs[-1][-1] == index - 1 and origins[index] == origins[index - 1]:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def point_count(chosen: Sequence[int], origins: Sequence[int] | None) -> int:
+    """How many points ``chosen`` makes (see :func:`point_runs`)."""
+    return len(point_runs(chosen, origins)) if origins is not None else len(chosen)
 
 
 def rank_points(
@@ -426,12 +485,20 @@ def rank_points(
     count: int,
     eligible: Sequence[bool] | None = None,
     sizes: Sequence[float] | None = None,
+    origins: Sequence[int] | None = None,
 ) -> list[int]:
-    """Indices of the ``count`` key-point sentences among ``texts``, in order."""
+    """Indices of the key-point sentences among ``texts``, in order, making ``count`` points.
+
+    ``origins`` give each unit's sentence when long ones were cut into
+    clauses (see :func:`choose`).
+    """
     if not texts or count <= 0:
         return []
     settings = weights()
     allowed = list(eligible) if eligible is not None else [True] * len(texts)
-    rows, vectors = features(texts, language, title, allowed, sizes)
-    scores = score_rows(rows, language_weights(language))
-    return choose(scores, vectors, count, allowed, float(settings["max_similarity"]))  # type: ignore[arg-type]
+    weight = language_weights(language)
+    unused = frozenset(name for name in FEATURES if not weight.get(name))
+    columns, vectors = feature_columns(texts, language, title, allowed, sizes, origins, unused)
+    scores = score_columns(columns, weight)
+    similarity = float(settings["max_similarity"])  # type: ignore[arg-type]
+    return choose(scores, vectors, count, allowed, similarity, origins)
