@@ -8,8 +8,9 @@ Sets: ``bbc`` = ../shared/corpus/bbc-news-dev (4 points, headline as title,
 ROUGE with Porter stemming); ``csl`` = ../shared/corpus/zh-csl-title-dev
 (1 point, no title because the title is the reference, ROUGE on single
 characters; an extra row gives Lead-1 over the clauses Keypoint chooses
-among, which long Chinese sentences are cut into). Times are the median milliseconds per article of the system
-call alone (scoring excluded), measured in the same run for every system;
+among, which long Chinese sentences are cut into). Times are the median
+milliseconds per article of the system call alone (scoring excluded),
+measured in the same run for every system;
 Keypoint's time includes finding quotes and keywords (``max_quotes=0`` is not
 used), so it is the whole summarise stage. The last rows time Keypoint alone
 on a 5,000-character Chinese text and a 100,000-word English text, without
