@@ -126,3 +126,14 @@ def test_point_count_follows_sentences_not_clauses() -> None:
     summary = summarise("\n".join(sentences * 2), language="zh")
     # eight sentences make three points, however many clauses they hold
     assert len(summary.points) == 3
+
+
+def test_traditional_chinese_is_cut_the_same_way() -> None:
+    sentence = (
+        "研究團隊在三個沿海城市佈設了兩百多個水質監測點，連續記錄了五年的溫度和鹽度數據，"
+        "並建立了一個能夠提前兩週預測赤潮爆發時間的統計模型。"
+    )
+    assert clause_texts(sentence) == [
+        "研究團隊在三個沿海城市佈設了兩百多個水質監測點，連續記錄了五年的溫度和鹽度數據。",
+        "建立了一個能夠提前兩週預測赤潮爆發時間的統計模型。",
+    ]
