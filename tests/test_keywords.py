@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot.summarise import summarise
 from bot.summarise.keywords import extract_keywords
 from bot.summarise.terms import stem, terms
@@ -183,3 +185,22 @@ def test_japanese_particles_and_endings_are_never_keywords() -> None:
     assert "スタジアム" in keywords
     hiragana = [k for k in keywords if all("\u3040" <= c <= "\u309f" for c in k)]
     assert hiragana == []
+
+
+def test_a_repeated_phrase_longer_than_a_term_gives_no_overlapping_windows() -> None:
+    # The whole project name (17 characters) repeats; cut to a fixed length it
+    # used to come out as overlapping pieces of itself.
+    project = "松花江下游右岸堤防加固河道疏浚工程"
+    text = "".join(
+        [
+            f"省水利厅昨天公布了{project}的征地范围。",
+            f"沿江三个县的居民将配合{project}的施工。",
+            f"关于{project}的补偿标准另行通知。",
+            f"{project}预计明年汛期之前完工。",
+            "水利厅提醒居民注意施工期间的交通安全。",
+        ]
+    )
+    keywords = extract_keywords(text, "zh")
+    spans = sorted((project.index(k), project.index(k) + len(k)) for k in keywords if k in project)
+    assert all(end <= start for (_, end), (start, _) in pairwise(spans)), keywords
+    assert project in keywords

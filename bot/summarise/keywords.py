@@ -234,6 +234,9 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
 
 
 _GROW_AMONG = 4 * MAX_KEYWORDS
+# 中国社会科学院世界历史研究所 (14), 松花江下游右岸堤防加固河道疏浚工程 (17): names
+# of bodies and projects run long; a longer repeat is a phrase.
+_LONGEST_TERM = 18
 
 
 def _grow_capped(results: list[tuple[str, float]], joined: str, edges: frozenset[str]) -> list[tuple[str, float]]:
@@ -242,6 +245,9 @@ def _grow_capped(results: list[tuple[str, float]], joined: str, edges: frozenset
     ``西藏自治区农业农村厅`` counts as the 6-grams ``藏自治区农业`` and ``自治区农业农``;
     where every occurrence goes on with the same characters the term is
     grown to where they part, and the pieces collapse into one keyword.
+    What grows past :data:`_LONGEST_TERM` is a repeated phrase, not a term,
+    and is dropped: cut to a fixed length, its pieces came out as several
+    overlapping windows (``林省嫩江干流补充治理工程`` beside ``吉林省``).
     """
     # Only grams that can still be chosen are worth growing: growing merges
     # pieces under their best score, so it never lifts one from below this.
@@ -250,7 +256,9 @@ def _grow_capped(results: list[tuple[str, float]], joined: str, edges: frozenset
     best: dict[str, float] = {}
     for gram, score in results:
         if len(gram) == _MAX_HAN and score >= cutoff:
-            gram = _maximal_repeat(joined, gram)
+            gram = _maximal_repeat(joined, gram, _LONGEST_TERM + 1)
+            if len(gram) > _LONGEST_TERM:
+                continue
             while len(gram) > 2 and gram[-1] in edges:
                 gram = gram[:-1]
             while len(gram) > 2 and gram[0] in edges:
