@@ -204,3 +204,18 @@ def test_a_repeated_phrase_longer_than_a_term_gives_no_overlapping_windows() -> 
     spans = sorted((project.index(k), project.index(k) + len(k)) for k in keywords if k in project)
     assert all(end <= start for (_, end), (start, _) in pairwise(spans)), keywords
     assert project in keywords
+
+
+def test_words_that_end_or_start_with_a_particle_character_stay_whole() -> None:
+    # 能, 会, 都, 对 and 和 usually end a phrase (才能去, 我们会, 对此…), but
+    # they also end or start words: no 人工智 or 卫生委员 clipped from them.
+    text = (
+        "人工智能正在改变医疗行业。多家医院引入人工智能辅助诊断系统，对照组仍用传统方法。"
+        "专家认为人工智能可以提高诊断效率。成都的一家医院率先使用人工智能。"
+        "成都市卫生委员会表示将推广这一经验，对照组的数据也将公开。卫生委员会还要求医院加强数据安全，"
+        "以建设和谐社会为目标的和谐社会工程也在推进。"
+    )
+    keywords = extract_keywords(text, "zh")
+    for word in ("人工智能", "卫生委员会", "成都", "对照组"):
+        assert word in keywords, keywords
+    assert not any(k in {"人工智", "卫生委员", "照组", "谐社会"} for k in keywords), keywords

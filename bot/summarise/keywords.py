@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import compress
 from operator import add
 
-from bot.summarise.lexicon import word_list
+from bot.summarise.lexicon import phrases, word_list
 from bot.summarise.terms import stem, stopwords
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -187,12 +187,26 @@ def _longest_extension(counts: dict, shortest_part: int = 1) -> dict:
 
 @lru_cache(maxsize=1)
 def _breaks_pattern() -> re.Pattern[str]:
-    return re.compile("[" + "".join(sorted(word_list("keyword-breaks-zh"))) + "]")
+    """A break character, unless it is part of a word that holds one (过程, 和谐, 共和)."""
+    words = word_list("keyword-edge-words-zh")
+    pieces = []
+    for char in sorted(word_list("keyword-breaks-zh")):
+        holding = [w for w in words if char in w]
+        before = sorted({w[: w.index(char)] for w in holding if w.index(char) > 0})
+        after = sorted({w[w.index(char) + 1 :] for w in holding if w.index(char) < len(w) - 1})
+        # One lookbehind per prefix: Python's must each be of fixed width.
+        guard_before = "".join(f"(?<!{re.escape(b)})" for b in before)
+        guard_after = f"(?!{'|'.join(map(re.escape, after))})" if after else ""
+        pieces.append(f"{guard_before}{re.escape(char)}{guard_after}")
+    # The class first, so the alternatives are tried only at a break character.
+    chars = "".join(sorted(word_list("keyword-breaks-zh")))
+    return re.compile(f"(?=[{chars}])(?:{'|'.join(pieces)})")
 
 
 def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
     """(n-gram, score) for repeated 2-6 character runs of Chinese text."""
     edges = word_list("keyword-edges-zh")
+    edge_words = phrases("keyword-edge-words-zh")
     breaks = _breaks_pattern()
     # Han runs, cut again at characters that join phrases, one per line.
     joined = breaks.sub("\n", "\n".join(_HAN_RUN.findall(text)))
@@ -217,7 +231,7 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
         every.update(twice)
         positions = list(compress(found, map(twice.__contains__, grams)))
     # Only repeated grams can be keywords, or outvote a shorter one.
-    counts = {g: c for g, c in every.items() if g[0] not in edges and g[-1] not in edges}
+    counts = {g: c for g, c in every.items() if not _clipped(g, edges, edge_words)}
     stop, function = _keyword_stopwords("zh"), stopwords("zh")
     longest = _longest_extension(counts, shortest_part=2)
     results = []
@@ -230,7 +244,7 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
         if title and gram in title:
             score *= 1.5
         results.append((gram, score))
-    return _grow_capped(results, joined, edges)
+    return _grow_capped(results, joined, edges, edge_words)
 
 
 _GROW_AMONG = 4 * MAX_KEYWORDS
@@ -239,7 +253,20 @@ _GROW_AMONG = 4 * MAX_KEYWORDS
 _LONGEST_TERM = 18
 
 
-def _grow_capped(results: list[tuple[str, float]], joined: str, edges: frozenset[str]) -> list[tuple[str, float]]:
+def _clipped(gram: str, edges: frozenset[str], edge_words: tuple[str, ...]) -> bool:
+    """Whether ``gram`` starts or ends with an edge character outside a word.
+
+    ``的研究`` and ``人工智`` are clipped; ``人工智能`` and ``对照组`` are not,
+    though 能 and 对 are edge characters (``keyword-edge-words-zh.txt``).
+    """
+    return (gram[0] in edges and not gram.startswith(edge_words)) or (
+        gram[-1] in edges and not gram.endswith(edge_words)
+    )
+
+
+def _grow_capped(
+    results: list[tuple[str, float]], joined: str, edges: frozenset[str], edge_words: tuple[str, ...]
+) -> list[tuple[str, float]]:
     """Grams cut off at :data:`_MAX_HAN` grown to the whole repeated term.
 
     ``西藏自治区农业农村厅`` counts as the 6-grams ``藏自治区农业`` and ``自治区农业农``;
@@ -259,9 +286,9 @@ def _grow_capped(results: list[tuple[str, float]], joined: str, edges: frozenset
             gram = _maximal_repeat(joined, gram, _LONGEST_TERM + 1)
             if len(gram) > _LONGEST_TERM:
                 continue
-            while len(gram) > 2 and gram[-1] in edges:
+            while len(gram) > 2 and gram[-1] in edges and not gram.endswith(edge_words):
                 gram = gram[:-1]
-            while len(gram) > 2 and gram[0] in edges:
+            while len(gram) > 2 and gram[0] in edges and not gram.startswith(edge_words):
                 gram = gram[1:]
         best[gram] = max(score, best.get(gram, 0.0))
     return list(best.items())
