@@ -231,7 +231,11 @@ def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
         every.update(twice)
         positions = list(compress(found, map(twice.__contains__, grams)))
     # Only repeated grams can be keywords, or outvote a shorter one.
-    counts = {g: c for g, c in every.items() if not _clipped(g, edges, edge_words)}
+    counts = {
+        g: c
+        for g, c in every.items()
+        if not ((g[0] in edges or g[-1] in edges) and _clipped(g, edges, edge_words))
+    }
     stop, function = _keyword_stopwords("zh"), stopwords("zh")
     longest = _longest_extension(counts, shortest_part=2)
     results = []
