@@ -206,7 +206,7 @@ def _breaks_pattern() -> re.Pattern[str]:
 def _han_candidates(text: str, title: str | None) -> list[tuple[str, float]]:
     """(n-gram, score) for repeated 2-6 character runs of Chinese text."""
     edges = word_list("keyword-edges-zh")
-    edge_words = phrases("keyword-edge-words-zh")
+    edge_words = _edge_words()
     breaks = _breaks_pattern()
     # Han runs, cut again at characters that join phrases, one per line.
     joined = breaks.sub("\n", "\n".join(_HAN_RUN.findall(text)))
@@ -257,19 +257,34 @@ _GROW_AMONG = 4 * MAX_KEYWORDS
 _LONGEST_TERM = 18
 
 
-def _clipped(gram: str, edges: frozenset[str], edge_words: tuple[str, ...]) -> bool:
+EdgeWords = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+
+
+@lru_cache(maxsize=1)
+def _edge_words() -> EdgeWords:
+    """(words of ``keyword-edge-words-zh.txt`` by first character, by last character)."""
+    starting: dict[str, list[str]] = defaultdict(list)
+    ending: dict[str, list[str]] = defaultdict(list)
+    for word in phrases("keyword-edge-words-zh"):
+        starting[word[0]].append(word)
+        ending[word[-1]].append(word)
+    return {c: tuple(w) for c, w in starting.items()}, {c: tuple(w) for c, w in ending.items()}
+
+
+def _clipped(gram: str, edges: frozenset[str], edge_words: EdgeWords) -> bool:
     """Whether ``gram`` starts or ends with an edge character outside a word.
 
     ``的研究`` and ``人工智`` are clipped; ``人工智能`` and ``对照组`` are not,
     though 能 and 对 are edge characters (``keyword-edge-words-zh.txt``).
     """
-    return (gram[0] in edges and not gram.startswith(edge_words)) or (
-        gram[-1] in edges and not gram.endswith(edge_words)
+    starting, ending = edge_words
+    return (gram[0] in edges and not gram.startswith(starting.get(gram[0], ()))) or (
+        gram[-1] in edges and not gram.endswith(ending.get(gram[-1], ()))
     )
 
 
 def _grow_capped(
-    results: list[tuple[str, float]], joined: str, edges: frozenset[str], edge_words: tuple[str, ...]
+    results: list[tuple[str, float]], joined: str, edges: frozenset[str], edge_words: EdgeWords
 ) -> list[tuple[str, float]]:
     """Grams cut off at :data:`_MAX_HAN` grown to the whole repeated term.
 
@@ -290,9 +305,9 @@ def _grow_capped(
             gram = _maximal_repeat(joined, gram, _LONGEST_TERM + 1)
             if len(gram) > _LONGEST_TERM:
                 continue
-            while len(gram) > 2 and gram[-1] in edges and not gram.endswith(edge_words):
+            while len(gram) > 2 and gram[-1] in edges and not gram.endswith(edge_words[1].get(gram[-1], ())):
                 gram = gram[:-1]
-            while len(gram) > 2 and gram[0] in edges and not gram.startswith(edge_words):
+            while len(gram) > 2 and gram[0] in edges and not gram.startswith(edge_words[0].get(gram[0], ())):
                 gram = gram[1:]
         best[gram] = max(score, best.get(gram, 0.0))
     return list(best.items())
