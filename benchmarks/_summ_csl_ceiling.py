@@ -33,7 +33,7 @@ from _summ_common import CharTokenizer, load_csl, make_scorer  # noqa: E402
 
 from bot.summarise import prepare_units, summarise  # noqa: E402
 from bot.summarise.keywords import extract_keywords  # noqa: E402
-from bot.summarise.rank import features, language_weights, score_rows  # noqa: E402
+from bot.summarise.rank import feature_columns, language_weights, score_columns  # noqa: E402
 
 _CLAUSE_START = re.compile(r"[，,：:；;]")
 _CLAUSE_END = re.compile(r"[，,；;。.]")
@@ -50,17 +50,17 @@ def main() -> None:
         chosen = [i for i, ok in enumerate(eligible) if ok] or list(range(len(texts)))
         if not chosen:
             continue
-        rows, _ = features(texts, "zh", None, eligible, sizes)
+        columns, _ = feature_columns(texts, "zh", None, eligible, sizes)
         keywords = Counter(tokenize("".join(extract_keywords(item.body, "zh"))))
         docs.append(
             {
                 "texts": texts,
                 "order": chosen,
                 "r1": {i: score(item.reference, texts[i])[0] for i in chosen},
-                "ranked": dict(zip(range(len(texts)), score_rows(rows, weight))),
-                "central": dict(zip(range(len(texts)), score_rows(rows, no_lead))),
-                "centroid": {i: rows[i]["centroid"] for i in range(len(texts))},
-                "cue": {i: rows[i]["cue"] for i in range(len(texts))},
+                "ranked": dict(enumerate(score_columns(columns, weight))),
+                "central": dict(enumerate(score_columns(columns, no_lead))),
+                "centroid": dict(enumerate(columns["centroid"])),
+                "cue": dict(enumerate(columns["cue"])),
                 "keyword_f1": {i: _f1(Counter(tokenize(texts[i])), keywords) for i in chosen},
                 "reference": item.reference,
                 "shipped": score(item.reference, summarise(item.body, language="zh", points=1).points[0])[0],

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _summ_common import CharTokenizer, Item, load_bbc, load_csl  # noqa: E402
 
 from bot.summarise import prepare_units  # noqa: E402
-from bot.summarise.rank import FEATURES, choose, features, length_score  # noqa: E402
+from bot.summarise.rank import FEATURES, as_rows, choose, feature_columns, length_score  # noqa: E402
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "bot/summarise/data/weights.json"
 
@@ -60,10 +60,10 @@ def prepare(items: list[Item], language: str, n: int) -> list[Case]:
         texts, eligible, sizes = prepare_units(item.body, language)
         if not texts:
             continue
-        rows, vectors = features(texts, language, item.title, eligible, sizes)
+        columns, vectors = feature_columns(texts, language, item.title, eligible, sizes)
         cases.append(
             Case(
-                rows, sizes, vectors, eligible,
+                as_rows(columns), sizes, vectors, eligible,
                 [_grams(tokenize(t)) for t in texts], _grams(tokenize(item.reference)), n,
             )
         )

@@ -212,7 +212,7 @@ def test_shared_term_vectors_give_the_full_tf_idf_cosines() -> None:
     import math
     from collections import Counter
 
-    from bot.summarise.rank import cosine, features
+    from bot.summarise.rank import cosine, feature_columns
     from bot.summarise.terms import terms
 
     texts = [
@@ -223,7 +223,7 @@ def test_shared_term_vectors_give_the_full_tf_idf_cosines() -> None:
         "港湾镇议会投票决定修建潮汐发电站，潮汐发电站将安装八台涡轮机。",
         "The tidal power station will have eight turbines, the council said.",  # a repeat: cosine 1
     ]
-    _, vectors = features(texts, "en")
+    _, vectors = feature_columns(texts, "en")
     bags = [Counter(terms(t, "en")) for t in texts]
     seen = Counter(t for bag in bags for t in bag)
     full = []

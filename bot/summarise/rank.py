@@ -143,22 +143,10 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
-def features(
-    texts: Sequence[str],
-    language: str,
-    title: str | None = None,
-    eligible: Sequence[bool] | None = None,
-    sizes: Sequence[float] | None = None,
-    origins: Sequence[int] | None = None,
-) -> tuple[list[dict[str, float]], SentenceVectors]:
-    """(feature values of each sentence, each roughly in [0, 1]; TF-IDF vectors).
-
-    The same values as :func:`feature_columns`, a dict per sentence (the
-    weight-fitting scripts read them this way).
-    """
-    columns, vectors = feature_columns(texts, language, title, eligible, sizes, origins)
+def as_rows(columns: dict[str, list[float]]) -> list[dict[str, float]]:
+    """:func:`feature_columns` as a dict of values per sentence (the weight-fitting script reads them so)."""
     names = list(columns)
-    return [dict(zip(names, values)) for values in zip(*columns.values())], vectors
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
 def feature_columns(
@@ -417,12 +405,6 @@ def _alternatives(entries: Iterable[str], han_not_before: str = "的之") -> str
     after = f"(?![{han_not_before}])" if han_not_before else ""
     parts = ([rf"\b(?:{words})\b"] if words else []) + ([f"(?:{others}){after}"] if others else [])
     return "|".join(parts)
-
-
-def score_rows(rows: Sequence[dict[str, float]], weight: dict[str, float]) -> list[float]:
-    """Weighted sum of each row's features."""
-    used = [(name, weight[name]) for name in FEATURES if weight.get(name)]
-    return [sum(w * row[name] for name, w in used) for row in rows]
 
 
 def score_columns(columns: dict[str, list[float]], weight: dict[str, float]) -> list[float]:
