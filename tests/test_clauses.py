@@ -122,10 +122,29 @@ def test_neighbouring_clauses_chosen_together_are_one_point() -> None:
 
 
 def test_point_count_follows_sentences_not_clauses() -> None:
-    sentences = [PLAN_AND_COMMENT, SURVEY_AND_MODEL, "第三句话讲的是另一件事情。", "第四句话讲的是再一件事情。"]
-    summary = summarise("\n".join(sentences * 2), language="zh")
-    # eight sentences make three points, however many clauses they hold
-    assert len(summary.points) == 3
+    others = [
+        "沿海渔民今年的捕捞量比去年下降了一成。",
+        "气象台预计下周将有一次明显的降温过程。",
+        "新建的跨江大桥计划在明年五月通车。",
+        "市图书馆周末将延长开放时间到晚上九点。",
+        "本地中学生在全国机器人比赛中获得二等奖。",
+        "农业部门提醒果农注意防范早春的霜冻。",
+        "港口集装箱吞吐量连续三个月保持增长。",
+        "老城区的供水管网改造工程已经完成过半。",
+        "一家新能源车企在开发区投产了第二条生产线。",
+        "博物馆推出了介绍海上丝绸之路的临时展览。",
+        "医保部门公布了二十种常用药的新价格。",
+        "山区小学的学生今年起可以吃上免费午餐。",
+        "消防部门在商场开展了一次夜间疏散演练。",
+        "湿地公园观测到的候鸟种类比去年多了十种。",
+        "电力公司称今夏用电高峰可能提前到来。",
+        "社区医院开始提供周末门诊服务。",
+    ]
+    text = "\n".join([PLAN_AND_COMMENT, SURVEY_AND_MODEL, *others])
+    units, _ = split_clauses(split_sentences(text))
+    assert (len(split_sentences(text)), len(units)) == (18, 20)
+    # 18 sentences make 3 points; their 20 clauses would have made 4
+    assert len(summarise(text, language="zh").points) == 3
 
 
 def test_traditional_chinese_is_cut_the_same_way() -> None:
