@@ -8,16 +8,20 @@ ARG BASE_IMAGE=python:3.12-slim
 
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
+COPY requirements/runtime.lock ./requirements/
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-# pip is upgraded first because older ones (Debian's) mis-resolve duplicate
-# extras such as lxml[html-clean]. An optional CA bundle for networks that re-sign TLS (build secret "ca"):
+# Exactly the locked versions, hash-checked (the same lock CI tests with);
+# --no-deps because the lock is complete, so no resolver runs and the base's pip
+# version does not matter. The project itself is built with the locked setuptools.
+# An optional CA bundle for networks that re-sign TLS (build secret "ca"):
 # used for this step only, it never lands in a layer.
 RUN --mount=type=secret,id=ca,required=false \
     if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi \
  && python3 -m venv /opt/keypoint \
- && /opt/keypoint/bin/pip install --no-cache-dir --disable-pip-version-check --upgrade pip \
- && /opt/keypoint/bin/pip install --no-cache-dir --disable-pip-version-check . \
+ && /opt/keypoint/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps --require-hashes \
+      -r requirements/runtime.lock \
+ && /opt/keypoint/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps --no-build-isolation . \
  && { /opt/keypoint/bin/pip uninstall -y pip setuptools wheel >/dev/null 2>&1 || true; } \
  && find /opt/keypoint -name '__pycache__' -prune -exec rm -rf {} + \
  && /opt/keypoint/bin/python -m compileall -q /opt/keypoint/lib >/dev/null

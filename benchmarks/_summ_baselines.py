@@ -36,7 +36,7 @@ def lead_units(language: str) -> System:
 
     def run(item: Item, n: int) -> list[str]:
         texts, eligible, _ = prepare_units(item.body, language)
-        return [text for text, ok in zip(texts, eligible) if ok][:n]
+        return [text for text, ok in zip(texts, eligible, strict=True) if ok][:n]
 
     return run
 

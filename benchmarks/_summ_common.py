@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
+from _shared import shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
@@ -69,7 +69,17 @@ def ensure_nltk_data() -> Path:
         found = sorted(wheels.glob("llama_index_core-*.whl")) if wheels.is_dir() else []
         if not found:
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "llama-index-core", "-d", str(wheels)],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "-q",
+                    "--no-deps",
+                    "llama-index-core",
+                    "-d",
+                    str(wheels),
+                ],
                 check=True,
             )
             found = sorted(wheels.glob("llama_index_core-*.whl"))

@@ -29,11 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _summ_common import CharTokenizer, load_csl, make_scorer  # noqa: E402
+from _summ_common import CharTokenizer, load_csl, make_scorer
 
-from bot.summarise import prepare_units, summarise  # noqa: E402
-from bot.summarise.keywords import extract_keywords  # noqa: E402
-from bot.summarise.rank import feature_columns, language_weights, score_columns  # noqa: E402
+from bot.summarise import prepare_units, summarise
+from bot.summarise.keywords import extract_keywords
+from bot.summarise.rank import feature_columns, language_weights, score_columns
 
 _CLAUSE_START = re.compile(r"[，,：:；;]")
 _CLAUSE_END = re.compile(r"[，,；;。.]")
@@ -78,7 +78,9 @@ def main() -> None:
         "Lead-1": pick(lambda d, i: -d["order"].index(i)),
         "Keypoint's ranker on whole sentences": pick(lambda d, i: d["ranked"][i]),
         "Keypoint without lead and position": pick(lambda d, i: d["central"][i]),
-        "first sentence with a cue word (本文, 提出…)": pick(lambda d, i: d["cue"][i] - 0.01 * d["order"].index(i)),
+        "first sentence with a cue word (本文, 提出…)": pick(
+            lambda d, i: d["cue"][i] - 0.01 * d["order"].index(i)
+        ),
         "keyword density (F1 with top keywords) + 0.2 lead bonus": pick(
             lambda d, i: d["keyword_f1"][i] + 0.2 * lead_first(d, i)
         ),
@@ -99,22 +101,33 @@ def main() -> None:
         total = statistics.mean(d["r1"][rule(d)] for d in docs)
         print(f"| {label} | {parts[0]:.4f} | {parts[1]:.4f} | {total:.4f} |")
     oracle = [max(d["r1"].values()) for d in docs]
-    print(f"| single-sentence oracle | {statistics.mean(oracle[0::2]):.4f} | {statistics.mean(oracle[1::2]):.4f} "
-          f"| {statistics.mean(oracle):.4f} |")
+    print(
+        f"| single-sentence oracle | {statistics.mean(oracle[0::2]):.4f} "
+        f"| {statistics.mean(oracle[1::2]):.4f} | {statistics.mean(oracle):.4f} |"
+    )
     clause = [_clause_oracle(d, score) for d in docs]
-    print(f"| lead sentence trimmed at the best clause boundaries (oracle) | {statistics.mean(clause[0::2]):.4f} "
-          f"| {statistics.mean(clause[1::2]):.4f} | {statistics.mean(clause):.4f} |")
+    print(
+        f"| lead sentence trimmed at the best clause boundaries (oracle) "
+        f"| {statistics.mean(clause[0::2]):.4f} | {statistics.mean(clause[1::2]):.4f} "
+        f"| {statistics.mean(clause):.4f} |"
+    )
     shipped = {
-        "Keypoint as shipped: long sentences cut into clauses (bot.summarise.clauses)": [d["shipped"] for d in docs],
+        "Keypoint as shipped: long sentences cut into clauses (bot.summarise.clauses)": [
+            d["shipped"] for d in docs
+        ],
         "Lead-1 of those clauses": [d["clauses"][0] for d in docs],
         "single-clause oracle": [max(d["clauses"]) for d in docs],
     }
     for label, values in shipped.items():
-        print(f"| {label} | {statistics.mean(values[0::2]):.4f} | {statistics.mean(values[1::2]):.4f} "
-              f"| {statistics.mean(values):.4f} |")
+        print(
+            f"| {label} | {statistics.mean(values[0::2]):.4f} | {statistics.mean(values[1::2]):.4f} "
+            f"| {statistics.mean(values):.4f} |"
+        )
     best_at = Counter(d["order"].index(max(d["r1"], key=d["r1"].get)) for d in docs)
     print()
-    print("Position of the best sentence:", ", ".join(f"{k + 1}: {v}" for k, v in sorted(best_at.items())[:6]))
+    print(
+        "Position of the best sentence:", ", ".join(f"{k + 1}: {v}" for k, v in sorted(best_at.items())[:6])
+    )
 
 
 def _f1(candidate: Counter, reference: Counter) -> float:
@@ -125,10 +138,12 @@ def _f1(candidate: Counter, reference: Counter) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _clause_scores(body: str, reference: str, score: Callable[[str, str], tuple[float, float, float]]) -> list[float]:
+def _clause_scores(
+    body: str, reference: str, score: Callable[[str, str], tuple[float, float, float]]
+) -> list[float]:
     """ROUGE-1 of each unit Keypoint chooses among, in order (clauses of long sentences)."""
     texts, eligible, _ = prepare_units(body, "zh")
-    return [score(reference, text)[0] for text, ok in zip(texts, eligible) if ok] or [0.0]
+    return [score(reference, text)[0] for text, ok in zip(texts, eligible, strict=True) if ok] or [0.0]
 
 
 def _clause_oracle(doc: dict, score: Callable[[str, str], tuple[float, float, float]]) -> float:

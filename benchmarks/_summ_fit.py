@@ -18,14 +18,15 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _summ_common import CharTokenizer, Item, load_bbc, load_csl  # noqa: E402
+from _summ_common import CharTokenizer, Item, load_bbc, load_csl
 
-from bot.summarise import prepare_units  # noqa: E402
-from bot.summarise.rank import FEATURES, as_rows, choose, feature_columns, length_score  # noqa: E402
+from bot.summarise import prepare_units
+from bot.summarise.rank import FEATURES, as_rows, choose, feature_columns, length_score
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "bot/summarise/data/weights.json"
 
@@ -44,7 +45,7 @@ class Case:
 
 
 def _grams(tokens: list[str]) -> tuple[Counter, Counter]:
-    return Counter(tokens), Counter(zip(tokens, tokens[1:]))
+    return Counter(tokens), Counter(pairwise(tokens))
 
 
 def prepare(items: list[Item], language: str, n: int) -> list[Case]:
@@ -63,8 +64,13 @@ def prepare(items: list[Item], language: str, n: int) -> list[Case]:
         columns, vectors = feature_columns(texts, language, item.title, eligible, sizes)
         cases.append(
             Case(
-                as_rows(columns), sizes, vectors, eligible,
-                [_grams(tokenize(t)) for t in texts], _grams(tokenize(item.reference)), n,
+                as_rows(columns),
+                sizes,
+                vectors,
+                eligible,
+                [_grams(tokenize(t)) for t in texts],
+                _grams(tokenize(item.reference)),
+                n,
             )
         )
     return cases
@@ -82,7 +88,7 @@ def evaluate(cases: list[Case], weight: dict[str, float], ideal: float, similari
     total = 0.0
     for case in cases:
         scores = []
-        for row, units in zip(case.rows, case.units):
+        for row, units in zip(case.rows, case.units, strict=True):
             row = dict(row, length=length_score(units, ideal))
             scores.append(sum(weight[k] * row[k] for k in FEATURES))
         picked = choose(scores, case.vectors, case.n, case.eligible, similarity)
@@ -91,7 +97,9 @@ def evaluate(cases: list[Case], weight: dict[str, float], ideal: float, similari
             for i in picked:
                 got.update(case.grams[i][k])
             ref = case.reference[k]
-            total += (1.0, 0.5)[k] * _f1(sum((got & ref).values()), sum(got.values()) or 1, sum(ref.values()) or 1)
+            total += (1.0, 0.5)[k] * _f1(
+                sum((got & ref).values()), sum(got.values()) or 1, sum(ref.values()) or 1
+            )
     return total / max(1, len(cases))
 
 
@@ -129,7 +137,9 @@ def main() -> None:
             if name in fixed:
                 continue
             scale = weight["centroid"]  # the anchor: held, so the others cannot drift in scale
-            grid = {0.0, weight[name] * 0.7, weight[name] * 1.4} | {scale * f for f in (0.05, 0.15, 0.3, 0.6, 1.0, 2.0)}
+            grid = {0.0, weight[name] * 0.7, weight[name] * 1.4} | {
+                scale * f for f in (0.05, 0.15, 0.3, 0.6, 1.0, 2.0)
+            }
             for value in sorted(grid):
                 trial = dict(weight, **{name: round(value, 3)})
                 got = objective(trial, ideal, similarity, 0)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _summ_baselines as base  # noqa: E402
-from _summ_common import load_csl, make_scorer  # noqa: E402
-from summarise_bench import evaluate  # noqa: E402
+import _summ_baselines as base
+from _summ_common import load_csl, make_scorer
+from summarise_bench import evaluate
 
-import bot.summarise.rank as rank  # noqa: E402
-from bot.summarise.terms import stopwords, terms  # noqa: E402
+import bot.summarise.rank as rank
+from bot.summarise.terms import stopwords, terms
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -37,7 +37,9 @@ def jieba_terms(text: str, language: str) -> list[str]:
 def char_terms(text: str, language: str) -> list[str]:
     """Single Han characters, plus our Latin terms."""
     stop = stopwords("zh")
-    return [c for c in text if "\u4e00" <= c <= "\u9fff" and c not in stop] + terms(_HAN.sub(" ", text), language)
+    return [c for c in text if "\u4e00" <= c <= "\u9fff" and c not in stop] + terms(
+        _HAN.sub(" ", text), language
+    )
 
 
 def main() -> None:
@@ -46,7 +48,11 @@ def main() -> None:
     items, scorer = load_csl(), make_scorer("zh")
     print("| terms | ROUGE-1 | ROUGE-2 | ROUGE-L | ms/article |")
     print("|---|---|---|---|---|")
-    for label, function in (("character bigrams", terms), ("jieba words", jieba_terms), ("single characters", char_terms)):
+    for label, function in (
+        ("character bigrams", terms),
+        ("jieba words", jieba_terms),
+        ("single characters", char_terms),
+    ):
         rank.terms = function  # type: ignore[assignment]
         r1, r2, rl, ms = evaluate(base.ours("zh"), items, 1, scorer)
         print(f"| {label} | {r1:.3f} | {r2:.3f} | {rl:.3f} | {ms:.2f} |", flush=True)

@@ -15,6 +15,7 @@ exactly once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import os
 import random
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
+
 from tests.support.fake_telegram import FakeTelegram  # noqa: E402
 from tests.support.pages import Page, serving  # noqa: E402
 
@@ -44,8 +46,10 @@ def load_pages(shared: Path) -> list[Page]:
         if path.suffix == ".gz":
             body = gzip.decompress(body)
         pages.append(Page(body, "text/html; charset=utf-8"))
-    for path in sorted((shared / "corpus" / "web-zh-cwced" / "original").iterdir()):
-        pages.append(Page(path.read_bytes(), "text/html"))  # no charset: the bot must find it
+    pages.extend(
+        Page(path.read_bytes(), "text/html")  # no charset: the bot must find it
+        for path in sorted((shared / "corpus" / "web-zh-cwced" / "original").iterdir())
+    )
     return pages
 
 
@@ -78,10 +82,8 @@ class Tree:
     def pids(self) -> list[int]:
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
         found = [self.pid]
-        try:
+        with contextlib.suppress(OSError):
             found += [int(p) for p in children.read_text().split()]
-        except OSError:
-            pass
         return found
 
     def cpu_seconds(self) -> float:
@@ -178,9 +180,13 @@ def run_phase(fake: FakeTelegram, requests: list[tuple[str, int, str]], rate: fl
     answered, replies = answers(fake, sent)
     not_once = [
         f"{s.kind} → {replies.get(s.chat_id, 0)} messages: "
-        + " | ".join(c.params.get("text", "")[:60] for c in fake.calls
-                     if c.method == "sendMessage" and int(c.params.get("chat_id", 0)) == s.chat_id)
-        for s in sent if replies.get(s.chat_id) != 1
+        + " | ".join(
+            c.params.get("text", "")[:60]
+            for c in fake.calls
+            if c.method == "sendMessage" and int(c.params.get("chat_id", 0)) == s.chat_id
+        )
+        for s in sent
+        if replies.get(s.chat_id) != 1
     ]
     latencies = sorted(answered[s.chat_id] - s.at for s in sent if s.chat_id in answered)
     finished = max(answered.values()) if answered else time.monotonic()
@@ -227,8 +233,15 @@ def main() -> None:
             "KEYPOINT_DB_PATH": str(Path(tmp) / "load.sqlite3"),
             "KEYPOINT_LOG_LEVEL": "WARNING",
         }
-        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "bot.log", "w"))
+        # The child writes to its own copy of the log's descriptor; ours can close.
+        with open(Path(tmp) / "bot.log", "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         tree = Tree(process.pid)
         watcher = threading.Thread(target=tree.watch, daemon=True)
         watcher.start()
@@ -249,7 +262,10 @@ def main() -> None:
             wall_before = time.monotonic()
             miss = run_phase(fake, misses, args.rate, timeout=120)
             miss["cpu"] = (tree.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
-            hits = [(kind, chat + 5_000_000 if chat > 0 else chat - 5_000_000, text) for kind, chat, text in misses]
+            hits = [
+                (kind, chat + 5_000_000 if chat > 0 else chat - 5_000_000, text)
+                for kind, chat, text in misses
+            ]
             fake.calls.clear()
             cpu_before = tree.cpu_seconds()
             wall_before = time.monotonic()
@@ -261,16 +277,26 @@ def main() -> None:
             process.wait(timeout=30)
             fake.stop()
         errors = [line for line in (Path(tmp) / "bot.log").read_text().splitlines() if "ERROR" in line]
-    print(f"bot: default settings, {os.cpu_count()} cores; {len(pages)} pages; offered {args.rate:.0f} updates/s, "
-          f"{count} updates per phase")
-    print(f"{'phase':<8}{'answered':>10}{'once':>7}{'per s':>8}{'p50 s':>8}{'p95 s':>8}{'p99 s':>8}{'CPU':>7}")
+    print(
+        f"bot: default settings, {os.cpu_count()} cores; {len(pages)} pages; "
+        f"offered {args.rate:.0f} updates/s, {count} updates per phase"
+    )
+    print(
+        f"{'phase':<8}{'answered':>10}{'once':>7}{'per s':>8}{'p50 s':>8}{'p95 s':>8}{'p99 s':>8}{'CPU':>7}"
+    )
     for name, row in (("misses", miss), ("hits", hit)):
-        print(f"{name:<8}{row['answered']:>6}/{row['requests']:<4}{row['exactly_once']:>6}{row['throughput']:>8.1f}"
-              f"{row['p50']:>8.2f}{row['p95']:>8.2f}{row['p99']:>8.2f}{row['cpu'] * 100:>6.0f}%")
-    print(f"peak memory: {tree.peak_rss / 2**20:.0f} MB PSS for the bot and its workers "
-          f"(main process RSS {tree.peak_main_rss / 2**20:.0f} MB; idle tree {idle_rss / 2**20:.0f} MB PSS)")
-    by_process = ", ".join(f"{'main' if pid == tree.pid else 'worker'} {pss / 2**20:.0f}"
-                           for pid, pss in sorted(tree.peak_by_pid.items()))
+        print(
+            f"{name:<8}{row['answered']:>6}/{row['requests']:<4}{row['exactly_once']:>6}{row['throughput']:>8.1f}"
+            f"{row['p50']:>8.2f}{row['p95']:>8.2f}{row['p99']:>8.2f}{row['cpu'] * 100:>6.0f}%"
+        )
+    print(
+        f"peak memory: {tree.peak_rss / 2**20:.0f} MB PSS for the bot and its workers "
+        f"(main process RSS {tree.peak_main_rss / 2**20:.0f} MB; idle tree {idle_rss / 2**20:.0f} MB PSS)"
+    )
+    by_process = ", ".join(
+        f"{'main' if pid == tree.pid else 'worker'} {pss / 2**20:.0f}"
+        for pid, pss in sorted(tree.peak_by_pid.items())
+    )
     print(f"peak PSS by process (MB): {by_process}")
     for name, row in (("misses", miss), ("hits", hit)):
         for text in row["not_once"][:3]:

@@ -187,8 +187,8 @@ def load_zh(root: Path, split: str) -> list[tuple[list[str], list[str]]]:
     out = []
     for block in re.split(r"\n\s*\n", raw.strip()):
         lines = block.splitlines()
-        idx = next(int(l.split(":")[1]) for l in lines if l.startswith("Speaker index:"))
-        sentences = [l for l in lines[1:] if not l.startswith(("Speaker", "Category"))]
+        idx = next(int(line.split(":")[1]) for line in lines if line.startswith("Speaker index:"))
+        sentences = [line for line in lines[1:] if not line.startswith(("Speaker", "Category"))]
         out.append((sentences, names[idx]))
     return out
 

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ftfy
+from _shared import shared_dir
 from ftfy import fixes
 
-from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
 from bot.repair import fix_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def main() -> None:
     print(f"|---|---|{'---|' * len(columns)}")
     totals = [0] * len(columns)
     count = 0
-    times = {name: 0.0 for name in fixers}
+    times = dict.fromkeys(fixers, 0.0)
     for name in FILES:
         cases = json.loads((base / f"{name}.json").read_text("utf-8"))
         right = [0] * len(columns)

@@ -15,9 +15,10 @@ from bot.repair import fix_text
 from bot.summarise import summarise
 
 EN_PARAGRAPH = (
-    "The council voted on Tuesday to build {n} new homes near the river, a plan that critics say ignores the "
-    "risk of floods. \"We have waited long enough,\" said councillor Anna Reyes. Officials expect work to start "
-    "in {n} days, and the budget of ${n}m was approved by nine votes to four.\n"
+    "The council voted on Tuesday to build {n} new homes near the river, a plan that critics say "
+    'ignores the risk of floods. "We have waited long enough," said councillor Anna Reyes. '
+    "Officials expect work to start in {n} days, and the budget of ${n}m was approved by nine votes "
+    "to four.\n"
 )
 ZH_PARAGRAPH = (
     "市政府周二宣布将在河边新建{n}套住房，批评者认为该计划忽视了洪水风险。议员李明表示：“我们已经等得够久了。”"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _summ_common import Item, ensure_nltk_data, load_bbc, load_csl, make_scorer  # noqa: E402
+from _summ_common import Item, ensure_nltk_data, load_bbc, load_csl, make_scorer
 
 SETS = {"bbc": ("en", load_bbc, 4), "csl": ("zh", load_csl, 1)}
 # Scale rows: (label, language, target size, unit). Texts are built by
@@ -116,14 +116,21 @@ def main() -> None:
         }
         for label, system in systems.items():
             r1, r2, rl, ms = evaluate(system, items, n, scorer)
-            print(f"| {name} ({len(items)}, {n} pt) | {label} | {r1:.3f} | {r2:.3f} | {rl:.3f} | {ms:.2f} |", flush=True)
+            print(
+                f"| {name} ({len(items)}, {n} pt) | {label} | {r1:.3f} | {r2:.3f} | {rl:.3f} | {ms:.2f} |",
+                flush=True,
+            )
     if not args.no_scale:
         for label, language, size, unit in SCALE:
             text = scale_text(language, size, unit)
             repeat, rounds = (41, 7) if size < 50_000 else (3, 1)
             for what, quotes in (("points+keywords", 0), ("with quotes (bot.quotes)", 3)):
                 median, fastest = time_ours(text, language, repeat, quotes, rounds)
-                print(f"| scale: {label} | Keypoint {what} | – | – | – | {median:.2f} (fastest {fastest:.2f}) |", flush=True)
+                print(
+                    f"| scale: {label} | Keypoint {what} | – | – | – "
+                    f"| {median:.2f} (fastest {fastest:.2f}) |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

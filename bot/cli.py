@@ -51,9 +51,13 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="keypoint", description="Key points and quotes of an article.")
     commands = parser.add_subparsers(dest="command")
-    summarize = commands.add_parser("summarize", aliases=["summarise"], help="summarise a URL, a file or stdin")
+    summarize = commands.add_parser(
+        "summarize", aliases=["summarise"], help="summarise a URL, a file or stdin"
+    )
     summarize.add_argument("source", nargs="?", help="http(s) URL, .html/.htm/.txt/.md file, or - for stdin")
-    summarize.add_argument("--points", type=int, default=None, help="number of key points (default: by length)")
+    summarize.add_argument(
+        "--points", type=int, default=None, help="number of key points (default: by length)"
+    )
     summarize.add_argument("--json", action="store_true", help="print one JSON object")
     summarize.add_argument("--jsonl", action="store_true", help="batch: JSON lines from stdin to stdout")
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
@@ -70,7 +74,10 @@ def backup_database(source: Path, destination: Path) -> int:
     if not source.is_file():
         print(f"keypoint: no database at {source}", file=sys.stderr)
         return 1
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reader, sqlite3.connect(destination) as writer:
+    with (
+        sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reader,
+        sqlite3.connect(destination) as writer,
+    ):
         reader.backup(writer)
     print(f"backed up {source} to {destination}")
     return 0
@@ -119,18 +126,24 @@ async def summarize_source(source: str, settings: Settings, *, points: int | Non
     if source.startswith(("http://", "https://")):
         async with Fetcher(settings) as fetcher:
             return await digest_url(source, fetcher, **options)
+    suffix, data = await asyncio.to_thread(_read_file_source, source)
+    if suffix in HTML_SUFFIXES:
+        return digest_html(data, **options)
+    from bot.extract import decode_bytes
+
+    text, _codec = decode_bytes(data)
+    return digest_text(text, **options)
+
+
+def _read_file_source(source: str) -> tuple[str, bytes]:
+    """(The lower-case suffix, the bytes) of the file ``source``, when it is one we can summarise."""
     path = Path(source)
     if not path.is_file():
         raise InvalidSourceError(f"{source} is neither an http(s) URL nor a readable file")
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        return digest_html(path.read_bytes(), **options)
-    if suffix in TEXT_SUFFIXES:
-        from bot.extract import decode_bytes
-
-        text, _codec = decode_bytes(path.read_bytes())
-        return digest_text(text, **options)
-    raise InvalidSourceError(f"unsupported file type {suffix or '(none)'}: use .html, .htm, .txt or .md")
+    if suffix not in HTML_SUFFIXES and suffix not in TEXT_SUFFIXES:
+        raise InvalidSourceError(f"unsupported file type {suffix or '(none)'}: use .html, .htm, .txt or .md")
+    return suffix, path.read_bytes()
 
 
 def format_for_terminal(digest: Digest, width: int = 88) -> str:
@@ -146,8 +159,14 @@ def format_for_terminal(digest: Digest, width: int = 88) -> str:
         lines.append("")
         lines.append("Quotes:")
         for quote in shown:
-            lines.extend(textwrap.wrap(f"“{quote.text}” — {quote.speaker or 'unattributed'}", width,
-                                       initial_indent="  ", subsequent_indent="    "))
+            lines.extend(
+                textwrap.wrap(
+                    f"“{quote.text}” — {quote.speaker or 'unattributed'}",
+                    width,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                )
+            )
     if summary.keywords:
         lines += ["", "Keywords: " + ", ".join(summary.keywords)]
     lines += ["", f"Reduced by {digest.reduction_percent}% · {digest.reading_minutes} min read"]
@@ -225,9 +244,9 @@ async def process_batch_line(
         return _error_record(None, f"invalid JSON: {exc.msg}", started)
     except KeypointError as exc:
         return _error_record(item_id, str(exc), started)
-    except Exception as exc:  # noqa: BLE001 - a batch never aborts on one item
+    except Exception as exc:
         return _error_record(item_id, f"internal error: {type(exc).__name__}: {exc}", started)
-    record = in_script(digest.to_record(item_id), settings.convert_chinese)
+    record: dict[str, Any] = in_script(digest.to_record(item_id), settings.convert_chinese)
     record.update(error=None, seconds=round(time.perf_counter() - started, 4))
     return record
 

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     bot_api_file_url: str | None = None
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "0.0.0.0"  # noqa: S104  # on purpose: in a container it must listen on all interfaces
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: SecretStr | None = None

@@ -125,7 +125,9 @@ def _function_words() -> dict[str, frozenset[str]]:
     for entry in folder.iterdir():
         if entry.name.endswith(".txt"):
             words = entry.read_text("utf-8").split("\n")
-            vocabularies[entry.name[:-4]] = frozenset(w.strip() for w in words if w.strip() and not w.startswith("#"))
+            vocabularies[entry.name[:-4]] = frozenset(
+                w.strip() for w in words if w.strip() and not w.startswith("#")
+            )
     return vocabularies
 
 

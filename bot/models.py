@@ -100,8 +100,7 @@ class Digest:
             "points": list(self.summary.points),
             "point_speakers": [self.summary.speaker_of_point(i) for i in range(len(self.summary.points))],
             "quotes": [
-                {"text": q.text, "speaker": q.speaker, "selected": q.selected}
-                for q in self.summary.quotes
+                {"text": q.text, "speaker": q.speaker, "selected": q.selected} for q in self.summary.quotes
             ],
             "keywords": list(self.summary.keywords),
         }

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import replace
 from functools import partial
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 
 from bot.errors import EmptyTextError
 from bot.extract import article_from_text, extract, extract_html
@@ -26,6 +26,14 @@ from bot.summarise import summarise
 T = TypeVar("T")
 
 __all__ = ["digest_article", "digest_html", "digest_page", "digest_text", "digest_url"]
+
+
+class DigestOptions(TypedDict, total=False):
+    """The keywords the ``digest_*`` functions pass on to :func:`digest_article`."""
+
+    points: int | None
+    language: str | None
+    max_quotes: int
 
 
 def digest_article(
@@ -56,25 +64,29 @@ def digest_article(
     return Digest(clean, summary, list(repaired.applied), time.perf_counter() - started)
 
 
-def digest_text(text: str, *, title: str | None = None, url: str | None = None, **options: object) -> Digest:
+def digest_text(
+    text: str, *, title: str | None = None, url: str | None = None, **options: Unpack[DigestOptions]
+) -> Digest:
     """Summarise pasted text or a text/Markdown file."""
     if not text or not text.strip():
         raise EmptyTextError("there is no text to summarise")
     article = article_from_text(text, title=title, url=url)
-    return digest_article(article, guess_title=article.title is None, **options)  # type: ignore[arg-type]
+    return digest_article(article, guess_title=article.title is None, **options)
 
 
-def digest_html(html: str | bytes, *, url: str | None = None, title: str | None = None, **options: object) -> Digest:
+def digest_html(
+    html: str | bytes, *, url: str | None = None, title: str | None = None, **options: Unpack[DigestOptions]
+) -> Digest:
     """Summarise an HTML page you already hold."""
     article = extract_html(html, url=url)
     if title:
         article = replace(article, title=title)
-    return digest_article(article, **options)  # type: ignore[arg-type]
+    return digest_article(article, **options)
 
 
-def digest_page(page: FetchedPage, **options: object) -> Digest:
+def digest_page(page: FetchedPage, **options: Unpack[DigestOptions]) -> Digest:
     """Summarise a fetched page of any supported type."""
-    return digest_article(extract(page), **options)  # type: ignore[arg-type]
+    return digest_article(extract(page), **options)
 
 
 async def digest_url(
@@ -82,7 +94,7 @@ async def digest_url(
     fetcher: Fetcher,
     *,
     executor: Executor | None = None,
-    **options: object,
+    **options: Unpack[DigestOptions],
 ) -> Digest:
     """Fetch ``url`` and summarise it; CPU work runs in ``executor``."""
     page = await fetcher.fetch(url)

@@ -64,11 +64,15 @@ def render_digest(digest: Digest, options: RenderOptions | None = None) -> str:
         parts.append(f"<b>{title}</b>")
     points = summary.points if options.points is None else summary.points[: options.points]
     if points:
-        parts.append("\n".join(_render_point(point, summary.speaker_of_point(i)) for i, point in enumerate(points)))
+        parts.append(
+            "\n".join(_render_point(point, summary.speaker_of_point(i)) for i, point in enumerate(points))
+        )
     quotes = _quotes_to_show(summary.quotes, options)
     if quotes:
         lines = [_render_quote(q, text["unknown_speaker"]) for q in quotes]
-        parts.append(f"<b>{text['quotes']}</b>\n<blockquote expandable>" + "\n\n".join(lines) + "</blockquote>")
+        parts.append(
+            f"<b>{text['quotes']}</b>\n<blockquote expandable>" + "\n\n".join(lines) + "</blockquote>"
+        )
     if summary.keywords:
         tags = ", ".join(html.escape(k) for k in summary.keywords)
         parts.append(f"<i>{text['keywords']}:</i> {tags}")

@@ -25,9 +25,9 @@ from tests.support.bot_articles import (
     simple_pdf,
 )
 from tests.support.bot_harness import bot_settings, running_bot
+from tests.support.bot_html_check import plain_text
 from tests.support.fake_telegram import BOT_USERNAME, Call, FakeTelegram
 from tests.support.pages import Page, PageServer, slow_page
-from tests.support.bot_html_check import plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 _ids = itertools.count(1001)
@@ -57,17 +57,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     pages = PageServer()
     pages.start()
     big, _chars = long_page()
-    pages.pages.update({
-        "/library": Page(library_page()),
-        "/library-copy": Page(library_page()),
-        "/hostile": Page(hostile_page()),
-        "/long": Page(big),
-        "/image": Page(b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png"),
-        "/huge": Page(b"<html><body><p>" + b"word " * 80_000 + b"</p></body></html>"),
-        "/empty": Page(b"<html><head><title>Nothing</title></head><body><nav>Menu</nav></body></html>"),
-        "/slow": slow_page(1.0, library_page()),
-        "/stuck": slow_page(4.0, library_page()),
-    })
+    pages.pages.update(
+        {
+            "/library": Page(library_page()),
+            "/library-copy": Page(library_page()),
+            "/hostile": Page(hostile_page()),
+            "/long": Page(big),
+            "/image": Page(b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png"),
+            "/huge": Page(b"<html><body><p>" + b"word " * 80_000 + b"</p></body></html>"),
+            "/empty": Page(b"<html><head><title>Nothing</title></head><body><nav>Menu</nav></body></html>"),
+            "/slow": slow_page(1.0, library_page()),
+            "/stuck": slow_page(4.0, library_page()),
+        }
+    )
     for n in range(4):
         pages.pages[f"/a{n}"] = Page(library_page())
     stream = io.StringIO()
@@ -75,8 +77,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     level = root.level
     handler = configure_logging("DEBUG", fake.token, stream)
     settings = bot_settings(
-        fake, tmp_path_factory.mktemp("bot") / "bot.sqlite3",
-        user_rate_per_minute=6, chat_rate_per_minute=100, max_body_bytes=200_000, total_timeout=2.5,
+        fake,
+        tmp_path_factory.mktemp("bot") / "bot.sqlite3",
+        user_rate_per_minute=6,
+        chat_rate_per_minute=100,
+        max_body_bytes=200_000,
+        total_timeout=2.5,
         max_document_bytes=50_000,
     )
     try:
@@ -100,7 +106,9 @@ def _buttons(call: Call) -> dict[str, str]:
 
 def _final_texts(world: World, chat_id: int, since: int) -> list[str]:
     """What the chat shows now for each message the bot sent after ``since`` (placeholders edited)."""
-    sent = [c for c in world.fake.calls_of("sendMessage", since) if c.ok and int(c.params["chat_id"]) == chat_id]
+    sent = [
+        c for c in world.fake.calls_of("sendMessage", since) if c.ok and int(c.params["chat_id"]) == chat_id
+    ]
     return [world.fake.messages[(chat_id, c.result["message_id"])]["text"] for c in sent]
 
 
@@ -158,8 +166,11 @@ def test_at_most_three_links_per_message_and_text_links_count(world: World) -> N
     text = f"one {urls[0]} two {urls[1]} and here"
     hidden = {"type": "text_link", "offset": len(text) - 4, "length": 4, "url": urls[2]}
     entities = [{"type": "url", "offset": text.index(u), "length": len(u)} for u in urls[:2]] + [hidden]
-    mark, _ = world.say(user, text + " " + world.pages.url("/a3"), entities=entities + [
-        {"type": "url", "offset": len(text) + 1, "length": len(world.pages.url("/a3"))}])
+    mark, _ = world.say(
+        user,
+        text + " " + world.pages.url("/a3"),
+        entities=[*entities, {"type": "url", "offset": len(text) + 1, "length": len(world.pages.url("/a3"))}],
+    )
     world.fake.wait_sent(user["id"], count=3, since=mark)
     time.sleep(0.5)
     assert [t.startswith("<b><a") for t in _final_texts(world, user["id"], mark)] == [True] * 3
@@ -170,8 +181,11 @@ def test_forwarded_message_with_link_in_caption(world: World) -> None:
     user = world.person()
     mark = world.fake.mark()
     chat = world.fake.private_chat(user)
-    world.fake.send(world.fake.message(chat, user, caption="photo caption " + world.pages.url("/library"),
-                                       forwarded_from=world.person()))
+    world.fake.send(
+        world.fake.message(
+            chat, user, caption="photo caption " + world.pages.url("/library"), forwarded_from=world.person()
+        )
+    )
     assert "Elmbridge" in _text(world.fake.answer(user["id"], since=mark))
 
 
@@ -215,12 +229,16 @@ def test_buttons_change_points_and_quotes_without_fetching(world: World) -> None
     hits = world.page_hits("/library")
     more = world.fake.mark()
     world.fake.press(first, _buttons(first)["More"], user)
-    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=more)[0]
+    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=more)[
+        0
+    ]
     assert edit.ok and _bullets(_text(edit)) == shown + 2
     assert "Less" in _buttons(edit)
     less = world.fake.mark()
     world.fake.press(first, _buttons(edit)["Less"], user)
-    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=less)[0]
+    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=less)[
+        0
+    ]
     assert _bullets(_text(edit)) == shown
     assert world.page_hits("/library") == hits
     # "Quotes" shows every quote: far more than one message holds, so it is split.
@@ -229,7 +247,9 @@ def test_buttons_change_points_and_quotes_without_fetching(world: World) -> None
     hits = world.page_hits("/long")
     quotes = world.fake.mark()
     world.fake.press(first, _buttons(first)["Quotes"], user)
-    edit2 = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=quotes)[0]
+    edit2 = world.fake.wait_for(
+        lambda calls: [c for c in calls if c.method == "editMessageText"], since=quotes
+    )[0]
     extra = world.fake.wait_sent(user["id"], count=2, since=quotes)
     for call in [edit2, *extra]:
         assert call.ok and len(plain_text(_text(call))) <= 4096 and len(_text(call)) <= 4096
@@ -245,7 +265,9 @@ def test_a_button_for_a_forgotten_summary_says_so(world: World) -> None:
     reply = world.fake.answer(user["id"], since=mark)
     mark = world.fake.mark()
     world.fake.press(reply, "v|u" + "0" * 23 + "|5|0", user)
-    answer = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "answerCallbackQuery"], since=mark)[0]
+    answer = world.fake.wait_for(
+        lambda calls: [c for c in calls if c.method == "answerCallbackQuery"], since=mark
+    )[0]
     assert answer.params["text"] == "This summary is no longer stored; send the link again."
     assert not world.fake.calls_of("editMessageText", mark)
 
@@ -281,7 +303,9 @@ def test_documents_are_read_within_limits(world: World) -> None:
     world.fake.send(world.fake.message(chat, user, document=scan))
     assert "Keeping the Sunday hours" in _text(world.fake.answer(user["id"], since=mark))
     mark = world.fake.mark()
-    world.fake.send(world.fake.message(chat, user, document=world.fake.document("a.docx", b"PK..", "application/zip")))
+    world.fake.send(
+        world.fake.message(chat, user, document=world.fake.document("a.docx", b"PK..", "application/zip"))
+    )
     assert "cannot read that type" in _text(world.fake.answer(user["id"], since=mark))
     mark = world.fake.mark()
     big = world.fake.document("big.txt", b"word " * 20_000, "text/plain")
@@ -318,16 +342,24 @@ def test_slow_page_gets_a_placeholder_edited_into_the_result(world: World) -> No
     placeholder = world.fake.wait_sent(user["id"], since=mark)[0]
     assert _text(placeholder) == "Reading…"
     calls = world.fake.calls[mark:]
-    typing = [i for i, c in enumerate(calls) if c.method == "sendChatAction" and int(c.params["chat_id"]) == user["id"]]
+    typing = [
+        i
+        for i, c in enumerate(calls)
+        if c.method == "sendChatAction" and int(c.params["chat_id"]) == user["id"]
+    ]
     assert typing and typing[0] < calls.index(placeholder) and calls[typing[0]].params["action"] == "typing"
-    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[0]
+    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[
+        0
+    ]
     assert int(edit.params["message_id"]) == placeholder.result["message_id"] and "Elmbridge" in _text(edit)
 
 
 def test_timeout_is_reported_in_the_placeholder(world: World) -> None:
     user = world.person()
     mark, _ = world.say(user, world.pages.url("/stuck"))
-    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[0]
+    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[
+        0
+    ]
     assert _text(edit) == "The page took too long to load."
 
 
@@ -357,21 +389,31 @@ def test_inline_query_offers_the_summary(world: World) -> None:
     user = world.person()
     mark = world.fake.mark()
     world.fake.inline(user, world.pages.url("/library"))
-    answer = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "answerInlineQuery"], since=mark)[0]
+    answer = world.fake.wait_for(
+        lambda calls: [c for c in calls if c.method == "answerInlineQuery"], since=mark
+    )[0]
     assert answer.ok
     result = answer.params["results"][0]
     assert result["title"] == "Elmbridge library will stay open on Sundays"
     assert result["input_message_content"]["message_text"].startswith("<b><a href=")
-    more = next(b["callback_data"] for row in result["reply_markup"]["inline_keyboard"] for b in row
-                if b["text"] == "More")
+    more = next(
+        b["callback_data"]
+        for row in result["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == "More"
+    )
     mark = world.fake.mark()
     world.fake.press_inline("inline-msg-1", more, user)
-    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[0]
+    edit = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)[
+        0
+    ]
     assert edit.ok and edit.params["inline_message_id"] == "inline-msg-1"
     assert _bullets(edit.params["text"]) > _bullets(result["input_message_content"]["message_text"])
     mark = world.fake.mark()
     world.fake.inline(user, "no link here")
-    empty = world.fake.wait_for(lambda calls: [c for c in calls if c.method == "answerInlineQuery"], since=mark)[0]
+    empty = world.fake.wait_for(
+        lambda calls: [c for c in calls if c.method == "answerInlineQuery"], since=mark
+    )[0]
     assert empty.params["results"] == []
 
 
@@ -405,7 +447,9 @@ def test_group_commands_replies_and_addressing(world: World) -> None:
     asking = fake.send(fake.message(group, user, "/summary", reply_to=essay, thread_id=77))
     reply = fake.answer(group["id"], since=mark)
     assert reply.result["message_thread_id"] == 77
-    assert reply.result["reply_to_message"]["message_id"] == asking["message_id"] and "Elmbridge" in _text(reply)
+    assert reply.result["reply_to_message"]["message_id"] == asking["message_id"] and "Elmbridge" in _text(
+        reply
+    )
 
 
 def test_group_settings_admins_only_and_auto_summary(world: World) -> None:
@@ -419,7 +463,9 @@ def test_group_settings_admins_only_and_auto_summary(world: World) -> None:
     assert "s|a|1" in _buttons(panel).values()
     mark = fake.mark()
     fake.press(panel, "s|a|1", member)
-    refused = fake.wait_for(lambda calls: [c for c in calls if c.method == "answerCallbackQuery"], since=mark)[0]
+    refused = fake.wait_for(
+        lambda calls: [c for c in calls if c.method == "answerCallbackQuery"], since=mark
+    )[0]
     assert refused.params["text"] == "Only group admins can change the settings."
     fake.press(panel, "s|a|1", admin)
     fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)
@@ -452,7 +498,9 @@ def test_unexpected_errors_are_logged_with_their_context(world: World) -> None:
     user = world.fake.user(BLOCKED_USER)
     world.fake.blocked.add(BLOCKED_USER)
     mark, _ = world.say(user, "/start")
-    world.fake.wait_for(lambda calls: [c for c in calls if c.method == "sendMessage" and not c.ok], since=mark)
+    world.fake.wait_for(
+        lambda calls: [c for c in calls if c.method == "sendMessage" and not c.ok], since=mark
+    )
     expected = f"handler failed: update={world.fake.injected[-1][1]['update_id']} chat={BLOCKED_USER}"
     deadline = time.monotonic() + 5
     while expected not in world.log.getvalue() and time.monotonic() < deadline:

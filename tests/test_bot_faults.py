@@ -35,8 +35,11 @@ class Bench:
 
     def summaries_to(self, chat_id: int, since: int) -> int:
         return sum(
-            1 for c in self.fake.calls[since:]
-            if c.ok and c.method == "sendMessage" and int(c.params["chat_id"]) == chat_id
+            1
+            for c in self.fake.calls[since:]
+            if c.ok
+            and c.method == "sendMessage"
+            and int(c.params["chat_id"]) == chat_id
             and "Elmbridge" in c.params.get("text", "")
         )
 
@@ -94,7 +97,9 @@ def test_polling_survives_faults_of_get_updates(bench: Bench, fault: str) -> Non
     assert bench.summaries_to(user["id"], mark) == 1
 
 
-def test_restart_with_updates_waiting_loses_none_and_repeats_none(tmp_path: Path, page_server: PageServer) -> None:
+def test_restart_with_updates_waiting_loses_none_and_repeats_none(
+    tmp_path: Path, page_server: PageServer
+) -> None:
     page_server.pages["/slow"] = slow_page(1.5, library_page())
     fake = FakeTelegram()
     fake.start()
@@ -102,8 +107,14 @@ def test_restart_with_updates_waiting_loses_none_and_repeats_none(tmp_path: Path
 
     def start() -> subprocess.Popen[str]:
         mark = fake.mark()
-        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         fake.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=60, since=mark)
         return process
 
@@ -129,6 +140,12 @@ def test_restart_with_updates_waiting_loses_none_and_repeats_none(tmp_path: Path
             process.kill()
         fake.stop()
     for user in users:
-        answers = [c for c in fake.calls if c.ok and c.method in ("sendMessage", "editMessageText")
-                   and int(c.params["chat_id"]) == user["id"] and "Elmbridge" in c.params.get("text", "")]
+        answers = [
+            c
+            for c in fake.calls
+            if c.ok
+            and c.method in ("sendMessage", "editMessageText")
+            and int(c.params["chat_id"]) == user["id"]
+            and "Elmbridge" in c.params.get("text", "")
+        ]
         assert len(answers) == 1, (user["id"], len(answers))

@@ -20,10 +20,17 @@ def test_run_serves_a_chat_and_never_logs_the_token(tmp_path: Path, page_server:
     page_server.pages["/library"] = Page(library_page())
     fake = FakeTelegram()
     fake.start()
-    env = bot_process_env(fake, tmp_path, KEYPOINT_LOG_LEVEL="DEBUG",
-                          KEYPOINT_HEARTBEAT_PATH=str(tmp_path / "heartbeat"))
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = bot_process_env(
+        fake, tmp_path, KEYPOINT_LOG_LEVEL="DEBUG", KEYPOINT_HEARTBEAT_PATH=str(tmp_path / "heartbeat")
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         fake.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=30)
         user = fake.user(42)
@@ -45,11 +52,23 @@ def test_a_rejected_token_fails_in_one_line_without_showing_it(tmp_path: Path) -
     fake = FakeTelegram()
     fake.start()
     wrong = fake.token + "-revoked"
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": wrong, "KEYPOINT_BOT_API_URL": fake.api_url,
-           "KEYPOINT_DB_PATH": str(tmp_path / "bot.sqlite3"), "KEYPOINT_WORKERS": "0", "KEYPOINT_LOG_LEVEL": "DEBUG"}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": wrong,
+        "KEYPOINT_BOT_API_URL": fake.api_url,
+        "KEYPOINT_DB_PATH": str(tmp_path / "bot.sqlite3"),
+        "KEYPOINT_WORKERS": "0",
+        "KEYPOINT_LOG_LEVEL": "DEBUG",
+    }
     try:
-        done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         fake.stop()
     assert done.returncode == 2

@@ -58,12 +58,20 @@ def test_view_callback_data_round_trips_within_64_bytes() -> None:
 def test_keyboard_offers_only_meaningful_buttons() -> None:
     quotes = [Quote("a", "A", 0, 1, True), Quote("b", None, 2, 3, False)]
     digest = Digest(Article("t"), Summary("en", ["p1", "p2", "p3"], quotes, []))
-    labels = [b.text for b in keyboard(View("k", 3), digest, ui_language="en", max_points=12,
-                                       show_quotes=True).inline_keyboard[0]]
+    labels = [
+        b.text
+        for b in keyboard(
+            View("k", 3), digest, ui_language="en", max_points=12, show_quotes=True
+        ).inline_keyboard[0]
+    ]
     assert labels == ["Less", "More", "Quotes"]
     # Asked for 5, got 3: the text has no more sentences, so no "More".
-    labels = [b.text for b in keyboard(View("k", 5), digest, ui_language="zh", max_points=12,
-                                       show_quotes=False).inline_keyboard[0]]
+    labels = [
+        b.text
+        for b in keyboard(
+            View("k", 5), digest, ui_language="zh", max_points=12, show_quotes=False
+        ).inline_keyboard[0]
+    ]
     assert labels == ["更少"]
 
 
@@ -77,7 +85,7 @@ def test_document_types_by_name_then_mime() -> None:
     assert document_type("scan", "application/pdf") == "application/pdf"
     try:
         document_type("photo.png", "image/png")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         assert getattr(exc, "code", None) == "unsupported_type"
     else:
         raise AssertionError("a PNG must be refused")

@@ -57,8 +57,15 @@ def hooked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webhooked]:
         port = free_port()
         hook_url = f"http://127.0.0.1:{port}/hook"
         settings = bot_settings(
-            fake, db, mode="webhook", webhook_url=hook_url, webhook_listen="127.0.0.1", webhook_port=port,
-            webhook_path="hook", webhook_secret=SECRET, allowed_user_ids=[OWNER, FRIEND],
+            fake,
+            db,
+            mode="webhook",
+            webhook_url=hook_url,
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+            webhook_path="hook",
+            webhook_secret=SECRET,
+            allowed_user_ids=[OWNER, FRIEND],
             heartbeat_path=folder / "heartbeat",
         )
         with running_bot(fake, settings):
@@ -105,11 +112,16 @@ def test_allowlist_ignores_strangers(hooked: Webhooked) -> None:
 
 
 def test_wrong_secret_is_refused(hooked: Webhooked) -> None:
-    update = {"update_id": 999_999, "message": {"message_id": 1, "date": 0, "text": "/start",
-                                                "chat": {"id": OWNER, "type": "private"}}}
-    request = urllib.request.Request(hooked.hook_url, data=json.dumps(update).encode(), method="POST",
-                                     headers={"Content-Type": "application/json",
-                                              "X-Telegram-Bot-Api-Secret-Token": "wrong"})
+    update = {
+        "update_id": 999_999,
+        "message": {"message_id": 1, "date": 0, "text": "/start", "chat": {"id": OWNER, "type": "private"}},
+    }
+    request = urllib.request.Request(
+        hooked.hook_url,
+        data=json.dumps(update).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "wrong"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 403

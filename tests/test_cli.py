@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     full_env.update(env or {})
     return subprocess.run(
@@ -43,7 +45,17 @@ def test_summarize_json_has_the_contract_fields() -> None:
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert set(record) == {
-        "id", "title", "language", "text", "points", "point_speakers", "quotes", "keywords", "error", "seconds"}
+        "id",
+        "title",
+        "language",
+        "text",
+        "points",
+        "point_speakers",
+        "quotes",
+        "keywords",
+        "error",
+        "seconds",
+    }
     assert record["language"] == "zh" and record["error"] is None
     assert all(set(q) == {"text", "speaker", "selected"} for q in record["quotes"])
 
@@ -100,12 +112,23 @@ def test_jsonl_answers_every_line_in_order(page_server: PageServer) -> None:
         json.dumps({"id": 7, "url": page_server.url("/tidal"), "title": "Given title"}),
         json.dumps({"id": 8, "url": "ftp://example.org/file"}),
     ]
-    result = run_cli("summarize", "--jsonl", stdin="\n".join(lines) + "\n",
-                     env={"KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1"})
+    result = run_cli(
+        "summarize", "--jsonl", stdin="\n".join(lines) + "\n", env={"KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1"}
+    )
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in records] == [1, None, "two-fields", [3], 4, 5, 6, 7, 8]
-    assert [r["error"] is None for r in records] == [True, False, False, True, False, False, False, True, False]
+    assert [r["error"] is None for r in records] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
     assert len(records[0]["points"]) == 2
     assert len(records[0]["point_speakers"]) == 2
     assert all(set(r) == set(records[0]) for r in records)  # failed lines carry every field too
@@ -127,7 +150,9 @@ def test_jsonl_thousand_lines_mixed() -> None:
         elif kind == 2:
             lines.append(json.dumps({"id": index, "text": ""}))
         else:
-            lines.append(json.dumps({"id": index, "html": f"<html><body><p>{'Short words. ' * 40}</p></body></html>"}))
+            lines.append(
+                json.dumps({"id": index, "html": f"<html><body><p>{'Short words. ' * 40}</p></body></html>"})
+            )
     result = run_cli("summarize", "--jsonl", stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -180,7 +205,9 @@ def test_backup_copies_the_database(tmp_path: Path) -> None:
 
 def test_chinese_output_script_setting() -> None:
     traditional = "本報訊 經過半年的道路測試，山城市首條無人駕駛公交線路於週一正式開通。" * 3
-    result = run_cli("summarize", "-", "--json", stdin=traditional, env={"KEYPOINT_CONVERT_CHINESE": "simplified"})
+    result = run_cli(
+        "summarize", "-", "--json", stdin=traditional, env={"KEYPOINT_CONVERT_CHINESE": "simplified"}
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert "无人驾驶" in record["text"] and "無人駕駛" not in record["text"]

@@ -20,8 +20,14 @@ def test_toml_documents_every_default(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in documented.items():
         current = getattr(defaults, key)
         assert (str(current) if isinstance(current, Path) else current) == value, key
-    optional = {"telegram_bot_token", "webhook_url", "webhook_secret", "default_points",
-                "heartbeat_path", "bot_api_file_url"}
+    optional = {
+        "telegram_bot_token",
+        "webhook_url",
+        "webhook_secret",
+        "default_points",
+        "heartbeat_path",
+        "bot_api_file_url",
+    }
     assert set(Settings.model_fields) - set(documented) <= optional
 
 

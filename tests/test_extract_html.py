@@ -15,7 +15,8 @@ from bot.extract.title import clean_title
 from bot.repair import fix_and_explain
 
 PARAGRAPHS = [
-    "The harbour council of Port Wenlow voted on Tuesday to build a tidal power station in the harbour mouth.",
+    "The harbour council of Port Wenlow voted on Tuesday to build a tidal power station "
+    "in the harbour mouth.",
     "The scheme, estimated to cost forty-eight million pounds, will place eight turbines on the seabed.",
     "Engineers say the station could supply electricity to twelve thousand homes by the end of the decade.",
     "Fishermen have asked the council where their boats will moor while the work goes on next summer.",
@@ -48,18 +49,32 @@ def test_gbk_bytes_decoded_before_extraction() -> None:
 @pytest.mark.parametrize(
     ("html", "kind"),
     [
-        ("<html><head><title>Just a moment...</title></head><body><p>Checking your browser before"
-         " accessing the site.</p></body></html>", "challenge page"),
-        ("<html><head><title>404 Not Found</title></head><body><h1>Page not found</h1>"
-         "<p>The page you requested could not be found.</p></body></html>", "404 page"),
-        ("<html><head><title>Big story</title></head><body><article><p>The first line of the story is"
-         " here.</p><p>Subscribe to continue reading. Already a subscriber? Sign in.</p></article>"
-         "</body></html>", "paywall"),
-        ("<html><head><title>Members</title></head><body><article><p>Please log in to continue"
-         " reading this post.</p></article></body></html>", "login wall"),
-        ("<html><head><title>News</title></head><body><div><p>We use cookies to improve your"
-         " experience. Accept all cookies or manage your privacy settings.</p></div></body></html>",
-         "cookie wall"),
+        (
+            "<html><head><title>Just a moment...</title></head><body><p>Checking your browser before"
+            " accessing the site.</p></body></html>",
+            "challenge page",
+        ),
+        (
+            "<html><head><title>404 Not Found</title></head><body><h1>Page not found</h1>"
+            "<p>The page you requested could not be found.</p></body></html>",
+            "404 page",
+        ),
+        (
+            "<html><head><title>Big story</title></head><body><article><p>The first line of the story is"
+            " here.</p><p>Subscribe to continue reading. Already a subscriber? Sign in.</p></article>"
+            "</body></html>",
+            "paywall",
+        ),
+        (
+            "<html><head><title>Members</title></head><body><article><p>Please log in to continue"
+            " reading this post.</p></article></body></html>",
+            "login wall",
+        ),
+        (
+            "<html><head><title>News</title></head><body><div><p>We use cookies to improve your"
+            " experience. Accept all cookies or manage your privacy settings.</p></div></body></html>",
+            "cookie wall",
+        ),
         ("<html><head><title>App</title></head><body><div id='root'></div></body></html>", "empty"),
     ],
 )
@@ -69,7 +84,8 @@ def test_not_an_article(html: str, kind: str) -> None:
 
 
 def test_article_mentioning_cookies_and_login_is_still_an_article() -> None:
-    paragraphs = PARAGRAPHS + [
+    paragraphs = [
+        *PARAGRAPHS,
         "The council website, which asks visitors to accept cookies, crashed under the traffic.",
         "Residents who could not log in to read the plans queued at the town hall instead.",
     ]
@@ -141,7 +157,12 @@ def test_extract_dispatches_on_content_type() -> None:
         ("Best tech gadgets of 2019 | ZDNet", "ZDNet", None, "Best tech gadgets of 2019"),
         ("Tide vote passes – Harbour Post", None, "https://www.harbourpost.co.uk/a/1", "Tide vote passes"),
         ("Harbour Post | Tide vote passes", "Harbour Post", None, "Tide vote passes"),
-        ("Wenlow Daily | Coast news: Tide vote passes", "Wenlow Daily | Coast news", None, "Tide vote passes"),
+        (
+            "Wenlow Daily | Coast news: Tide vote passes",
+            "Wenlow Daily | Coast news",
+            None,
+            "Tide vote passes",
+        ),
         # A dash inside the headline, or a name that is not the site's, stays.
         ("Star Wars - the review", "Film Weekly", None, "Star Wars - the review"),
         ("X-Men returns - again", None, "https://example.org/x", "X-Men returns - again"),
@@ -152,7 +173,9 @@ def test_extract_dispatches_on_content_type() -> None:
         ("海港网", None, None, "海港网"),
     ],
 )
-def test_site_name_is_removed_from_the_title(title: str, site_name: str | None, url: str | None, expected: str) -> None:
+def test_site_name_is_removed_from_the_title(
+    title: str, site_name: str | None, url: str | None, expected: str
+) -> None:
     assert clean_title(title, site_name, url) == expected
 
 
@@ -160,8 +183,10 @@ def test_extracted_title_drops_the_declared_site_name() -> None:
     html = (
         "<html><head><title>Tide vote passes | Harbour Post</title>"
         "<meta property='og:site_name' content='Harbour Post'></head><body><article>"
-        + "".join(f"<p>The council voted on the tidal station for the {n} time this year, and the vote passed.</p>"
-                  for n in ("first", "second", "third", "fourth", "fifth"))
+        + "".join(
+            f"<p>The council voted on the tidal station for the {n} time this year, and the vote passed.</p>"
+            for n in ("first", "second", "third", "fourth", "fifth")
+        )
         + "</article></body></html>"
     )
     assert extract_html(html, url="https://harbourpost.example/tide").title == "Tide vote passes"

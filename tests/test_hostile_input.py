@@ -15,7 +15,9 @@ from tests.test_render import check_html
 # Any code point except lone surrogates (which cannot reach us as UTF-8).
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=400)
 MARKS = "“”「」『』\"'‘’«»„《》（）()[]【】<>&。！？.!?\n "
-MARKED_TEXT = st.lists(st.sampled_from(list(MARKS) + ["他说", " said ", "Smith", "模型", "word"]), max_size=150).map("".join)
+MARKED_TEXT = st.lists(
+    st.sampled_from([*MARKS, "他说", " said ", "Smith", "模型", "word"]), max_size=150
+).map("".join)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -28,7 +30,11 @@ def test_repair_never_raises_and_is_stable(text: str) -> None:
 
 
 @FAST
-@given(st.one_of(ANY_TEXT, MARKED_TEXT), st.sampled_from(["en", "zh", "de", "ja"]), st.one_of(st.none(), st.integers(0, 9)))
+@given(
+    st.one_of(ANY_TEXT, MARKED_TEXT),
+    st.sampled_from(["en", "zh", "de", "ja"]),
+    st.one_of(st.none(), st.integers(0, 9)),
+)
 def test_summarise_never_raises(text: str, language: str, points: int | None) -> None:
     summary = summarise(text, language=language, points=points)
     if points is not None:
@@ -49,7 +55,12 @@ def test_quote_spans_point_into_the_text(text: str, language: str) -> None:
 
 
 def test_deeply_nested_and_unbalanced_marks() -> None:
-    for text in ("“" * 5000 + "word " * 100, "「" * 3000 + "」" * 10, "(" * 10000 + "他说" + ")" * 3, "\"" * 20001):
+    for text in (
+        "“" * 5000 + "word " * 100,
+        "「" * 3000 + "」" * 10,
+        "(" * 10000 + "他说" + ")" * 3,
+        '"' * 20001,
+    ):
         summarise(text, language="zh" if "他" in text else "en")
         find_quotes(text, "en")
         fix_and_explain(text)
@@ -59,7 +70,9 @@ def test_deeply_nested_and_unbalanced_marks() -> None:
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT, ANY_TEXT)
 def test_render_escapes_all_page_text(title: str, point: str, quote: str, keyword: str) -> None:
     digest = Digest(
-        Article(text=point * 2 or "x", title=title, url="https://example.org/?a=<b>&c=\"d\"", site_name=keyword),
+        Article(
+            text=point * 2 or "x", title=title, url='https://example.org/?a=<b>&c="d"', site_name=keyword
+        ),
         Summary(
             language="en",
             points=[point] if point.strip() else [],

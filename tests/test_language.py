@@ -7,13 +7,21 @@ import pytest
 from bot.language import count_reading_units, detect_language
 
 SAMPLES = {
-    "en": "The committee agreed on Thursday that the bridge would be closed for repairs until the end of the summer.",
-    "de": "Der Ausschuss hat am Donnerstag beschlossen, dass die Brücke bis zum Ende des Sommers gesperrt wird.",
+    "en": (
+        "The committee agreed on Thursday that the bridge would be closed for repairs "
+        "until the end of the summer."
+    ),
+    "de": (
+        "Der Ausschuss hat am Donnerstag beschlossen, dass die Brücke bis zum Ende des Sommers gesperrt wird."
+    ),
     "fr": "Le comité a décidé jeudi que le pont sera fermé pour des travaux jusqu'à la fin de l'été.",
     "es": "El comité decidió el jueves que el puente estará cerrado por obras hasta el final del verano.",
     "ru": "Комитет решил в четверг, что мост будет закрыт на ремонт до конца лета, как и было обещано.",
     "zh": "委员会周四决定，这座桥将关闭维修，直到夏季结束。",
-    "ja": "委員会は木曜日、橋を夏の終わりまで修理のために閉鎖することを決めました。これはとても大きなニュースです。",
+    "ja": (
+        "委員会は木曜日、橋を夏の終わりまで修理のために閉鎖することを決めました。"
+        "これはとても大きなニュースです。"
+    ),
 }
 
 

@@ -68,7 +68,8 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ),
         # An appositive with commas and a name of its own.
         (
-            "Helen Marsh, editor of The Wenlow Gazette, a weekly paper, said: “The harbour will change for ever.”",
+            "Helen Marsh, editor of The Wenlow Gazette, "
+            "a weekly paper, said: “The harbour will change for ever.”",
             "Helen Marsh",
         ),
         (
@@ -81,12 +82,16 @@ def speakers(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         # A colon-introduced quote belongs to the clause's subject, whatever the verb.
         ("Helen Marsh leaned in and boomed: “The harbour will change for ever.”", "Helen Marsh"),
         # "…, said Name": the name after "said" speaks, not the one before the comma …
-        ("“The harbour will change for ever” if the council backs Tom Baird, said Helen Marsh.", "Helen Marsh"),
+        (
+            "“The harbour will change for ever” if the council backs Tom Baird, said Helen Marsh.",
+            "Helen Marsh",
+        ),
         # … but the name after "told" is spoken to.
         ("“The harbour will change for ever,” Helen Marsh, the mayor, told Channel Four.", "Helen Marsh"),
         # After a conjunction, only what follows a comma attributes the quote.
         (
-            "Helen Marsh spoke on Tuesday, saying, “The harbour will change for ever,” but Tom Baird denied it.",
+            "Helen Marsh spoke on Tuesday, saying, “The harbour will change for ever,” "
+            "but Tom Baird denied it.",
             "Helen Marsh",
         ),
         ("“The harbour will change for ever” and the town with it, Helen Marsh said.", "Helen Marsh"),
@@ -173,7 +178,6 @@ def test_scare_quotes_titles_and_partial_quotes_are_not_statements() -> None:
         "Critics said it would “ruin the view for everybody who lives on the hill.”"
     )
     assert find_quotes(text) == []
-
 
 
 def test_a_function_word_of_another_language_is_no_speaker() -> None:
@@ -266,7 +270,6 @@ def test_fiction_dialogue_names_without_a_name_list() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["秋菊", "建軍"]
 
 
-
 def test_given_name_of_a_speaking_full_name_is_a_person_even_seen_once() -> None:
     from bot.quotes.chinese import ChineseText
 
@@ -287,20 +290,14 @@ def test_chinese_pronoun_object_in_an_earlier_clause_is_not_the_speaker() -> Non
 
 def test_chinese_pronoun_continues_the_subject_not_a_later_object() -> None:
     # 李明 is mentioned last, but as the one looked at; 他 continues 王建國.
-    text = (
-        "李明坐在窗前看報紙。\n"
-        "王建國推門進來，看了看李明。\n"
-        "他放下包，說：\n"
-        "“這份報告明天就要交。”"
-    )
+    text = "李明坐在窗前看報紙。\n王建國推門進來，看了看李明。\n他放下包，說：\n“這份報告明天就要交。”"
     assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國"]
 
 
 def test_chinese_pronoun_prefers_a_titled_subject_to_an_earlier_speaker() -> None:
     # 張德明 opens his clause behind a title; he, not the earlier speaker, says the second quote.
     text = (
-        "港務局局長王建國表示：“新碼頭明年啟用。”\n"
-        "退休教師張德明認為，工期太緊。他說：“安全必須放在第一位。”"
+        "港務局局長王建國表示：“新碼頭明年啟用。”\n退休教師張德明認為，工期太緊。他說：“安全必須放在第一位。”"
     )
     assert [q.speaker for q in find_quotes(text, "zh")] == ["王建國", "張德明"]
 
@@ -311,10 +308,7 @@ def test_chinese_pronoun_and_dialogue_partner_skip_bare_kinship_words() -> None:
     pronoun = "王建國推著車子進了院子。老漢還沒看見他。老漢正在澆花。他放下車子，叫道：“大叔，您忙著哩！”"
     assert [q.speaker for q in find_quotes(pronoun, "zh")] == ["王建國"]
     partner = (
-        "李明坐在門口。王建國走了過來，兒子跟在後面。兒子手裡拿著書。\n"
-        "王建國問：\n"
-        "“吃飯了嗎？”\n"
-        "“還沒有。”"
+        "李明坐在門口。王建國走了過來，兒子跟在後面。兒子手裡拿著書。\n王建國問：\n“吃飯了嗎？”\n“還沒有。”"
     )
     assert [q.speaker for q in find_quotes(partner, "zh")] == ["王建國", "李明"]
 
@@ -331,20 +325,20 @@ def test_chinese_she_falls_back_to_a_name_without_a_female_character() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["陳思遠"]
 
 
-
 def test_chinese_address_words_tell_a_persons_sex() -> None:
     # 曉東 has no female character; 曉東姐 shows 她 can be her.
     text = "林曉東在院子裡晾衣服，王建國走了進來。曉東姐看見了他。她擦了擦手，說：“你怎麼這麼早就回來了？”"
     assert [q.speaker for q in find_quotes(text, "zh")] == ["林曉東"]
 
 
-
 def test_chinese_unnamed_speaker_is_not_taken_from_the_previous_quote() -> None:
     # 孫某 (name withheld) is a whole name; 美國學生 is a speaker without a name,
     # so the quote after 美國學生道 is not 孫某's.
-    text = "孫某在碼頭等船。一個美國學生走過來，對孫某說道：「船今天不開了。」孫某驚問道：「為什麼？」美國學生道：「風太大了，港口已經關閉。」"
+    text = (
+        "孫某在碼頭等船。一個美國學生走過來，對孫某說道：「船今天不開了。」"
+        "孫某驚問道：「為什麼？」美國學生道：「風太大了，港口已經關閉。」"
+    )
     assert [q.speaker for q in find_quotes(text, "zh")] == [None, "孫某", None]
-
 
 
 def test_chinese_modifier_before_de_is_not_the_speaker() -> None:
@@ -521,7 +515,7 @@ def test_split_quote_of_two_sentences_keeps_the_sentence_break() -> None:
 def test_they_resolves_to_the_latest_organisation_not_a_person() -> None:
     text = (
         '"We will appeal," the Harbour Council said on Monday. '
-        'Anna Berg, a fisher, disagreed with the plan. '
+        "Anna Berg, a fisher, disagreed with the plan. "
         '"The ruling changes nothing for the harbour," they said.'
     )
     quotes = find_quotes(text)
@@ -534,7 +528,10 @@ def test_they_without_an_organisation_stays_unattributed() -> None:
 
 
 def test_chinese_tamen_resolves_to_an_organisation() -> None:
-    text = "山城交通局周一表示：「新線路將在明年年底之前開通。」居民對此反應不一。「我們會根據試運行的結果調整班次。」他們說。"
+    text = (
+        "山城交通局周一表示：「新線路將在明年年底之前開通。」"
+        "居民對此反應不一。「我們會根據試運行的結果調整班次。」他們說。"
+    )
     assert [q.speaker for q in find_quotes(text, "zh")] == ["山城交通局", "山城交通局"]
 
 
@@ -549,11 +546,16 @@ def test_chinese_organisations_and_titled_names_speak() -> None:
 
 
 def test_a_place_after_a_preposition_is_not_a_speaker() -> None:
-    assert [q.speaker for q in find_quotes("他在大學表示：「這件事情我們還要再研究一下。」", "zh")] != ["大學"]
+    assert [q.speaker for q in find_quotes("他在大學表示：「這件事情我們還要再研究一下。」", "zh")] != [
+        "大學"
+    ]
 
 
 def test_straight_quotes_in_chinese_pair_without_spaces() -> None:
-    text = '没有国权就没有人权;"一国两制"的构想是以正确区分主权为基础的。研究"外部性"问题。他说"我们明天就出发，不再等了。"然后走了。'
+    text = (
+        '没有国权就没有人权;"一国两制"的构想是以正确区分主权为基础的。'
+        '研究"外部性"问题。他说"我们明天就出发，不再等了。"然后走了。'
+    )
     quotes = find_quotes(text, "zh")
     assert [q.text for q in quotes] == ["我们明天就出发，不再等了。"]
 
@@ -581,7 +583,7 @@ def test_a_chinese_role_word_before_a_full_name_introduces_the_speaker() -> None
         "市民张建华表示：“我支持建电站，但希望听听渔民的意见。”\n"
         "广汽有关高层表示：“我们会继续关注这个项目。”\n"
     )
-    found = dict((quote, speaker) for quote, speaker in speakers(text, "zh"))
+    found = dict(speakers(text, "zh"))
     assert found["我们的渔场怎么办？"] == "李大海"
     assert found["我支持建电站，但希望听听渔民的意见。"] == "张建华"
     assert found["我们会继续关注这个项目。"] != "关高层"  # 有关 is one word, not a role before 关高层

@@ -207,7 +207,9 @@ def test_balance_accepts_ascii_quote_paired_with_a_curly_one() -> None:
 def test_empty_brackets_left_by_removed_links_go() -> None:
     from bot.repair.rules import drop_empty_brackets
 
-    assert drop_empty_brackets("（）江苏省委常委曹路宝强调要抓实工作。") == "江苏省委常委曹路宝强调要抓实工作。"
+    assert (
+        drop_empty_brackets("（）江苏省委常委曹路宝强调要抓实工作。") == "江苏省委常委曹路宝强调要抓实工作。"
+    )
     assert drop_empty_brackets("Photo: [] The council met.") == "Photo:  The council met."
     assert drop_empty_brackets("新华社（ ）电") == "新华社电"
 

@@ -75,7 +75,15 @@ def test_hard_wrapped_lines_are_joined_back() -> None:
 
 def test_chinese_ends_keep_their_closing_marks() -> None:
     text = "他走进教室。「大家早！」学生们站了起来。这是真的吗？是的……我们都知道；明天再说。"
-    assert texts(text) == ["他走进教室。", "「大家早！」", "学生们站了起来。", "这是真的吗？", "是的……", "我们都知道；", "明天再说。"]
+    assert texts(text) == [
+        "他走进教室。",
+        "「大家早！」",
+        "学生们站了起来。",
+        "这是真的吗？",
+        "是的……",
+        "我们都知道；",
+        "明天再说。",
+    ]
 
 
 def test_quote_followed_by_its_speaker_is_one_sentence() -> None:
@@ -85,7 +93,10 @@ def test_quote_followed_by_its_speaker_is_one_sentence() -> None:
 
 def test_nothing_is_split_inside_book_titles_or_quotes() -> None:
     text = "她最喜欢《春天来了。夏天也来了》这本书。老人说：“我年轻时来过。那时候这里很安静。”"
-    assert texts(text) == ["她最喜欢《春天来了。夏天也来了》这本书。", "老人说：“我年轻时来过。那时候这里很安静。”"]
+    assert texts(text) == [
+        "她最喜欢《春天来了。夏天也来了》这本书。",
+        "老人说：“我年轻时来过。那时候这里很安静。”",
+    ]
 
 
 def test_ascii_full_stop_after_han_ends_a_sentence_but_not_a_decimal() -> None:
@@ -120,16 +131,28 @@ def test_text_without_end_punctuation_falls_into_lines() -> None:
         ("Home | News | Sport | Weather | Contact", "navigation"),
         ("午夜剧场,精品推荐,在线观看,免费下载,高清视频", "navigation"),
         ("Share this article", "navigation"),
-        ("海港首页 - 新闻 - 体育 - 娱乐 - 财经 - 汽车 - 房产 - 短信 - 邮件 - 搜索 - 论坛 - 博客 - 旅游", "navigation"),
+        (
+            "海港首页 - 新闻 - 体育 - 娱乐 - 财经 - 汽车 - 房产 - 短信 - 邮件 - 搜索 - 论坛 - 博客 - 旅游",
+            "navigation",
+        ),
         ("当前位置：首页->港口新闻->潮汐电站的建设计划公布，港口将在明年开工。", "navigation"),
         # A long Han line without a single punctuation mark is a heading or a run-together menu.
         ("首页组织机构工作动态纲要规划国际项目理论文摘为您服务文献资料下载", "heading"),
         # Disclaimers are furniture however long; so are lists of labelled links.
-        ("本站所有文章均系站长从网上收集，为了尊重作者的劳动，文中会尽量给出作者姓名和引用地址。", "navigation"),
-        ("Copyright 2024 Port Wenlow Gazette, all rights reserved, and no part may be copied without permission.",
-         "navigation"),
+        (
+            "本站所有文章均系站长从网上收集，为了尊重作者的劳动，文中会尽量给出作者姓名和引用地址。",
+            "navigation",
+        ),
+        (
+            "Copyright 2024 Port Wenlow Gazette, all rights reserved, "
+            "and no part may be copied without permission.",
+            "navigation",
+        ),
         ("海港日报[新闻首页] 港口论坛[交流社区] 潮汐资料[数据下载] 更多链接。", "navigation"),
-        ("The tide tables [1] and the survey [2] agree on the flow rate [3] at the harbour mouth.", "sentence"),
+        (
+            "The tide tables [1] and the survey [2] agree on the flow rate [3] at the harbour mouth.",
+            "sentence",
+        ),
         ("What would you do with the money?", "question"),
         ("The following people spoke at the meeting:", "fragment"),
         ("The council voted on Tuesday to rebuild the wall before winter.", "sentence"),
@@ -150,16 +173,27 @@ def test_other_scripts_split_at_their_capitals() -> None:
     russian = "Совет проголосовал в понедельник. Это большая новость. — Мы довольны, сказал мэр."
     german = "Der Rat hat am Montag abgestimmt. Über die Kosten wird noch gestritten."
     assert [s.text for s in split_sentences(russian)] == [
-        "Совет проголосовал в понедельник.", "Это большая новость.", "— Мы довольны, сказал мэр."]
+        "Совет проголосовал в понедельник.",
+        "Это большая новость.",
+        "— Мы довольны, сказал мэр.",
+    ]
     assert [s.text for s in split_sentences(german)] == [
-        "Der Rat hat am Montag abgestimmt.", "Über die Kosten wird noch gestritten."]
+        "Der Rat hat am Montag abgestimmt.",
+        "Über die Kosten wird noch gestritten.",
+    ]
 
 
 def test_scripts_without_capitals_split_too_and_their_sentences_are_ranked() -> None:
-    korean = "시의회는 월요일에 새 다리 건설을 승인했다. 공사는 내년 봄에 시작된다. 주민들은 새 다리를 대체로 환영했다."
+    korean = (
+        "시의회는 월요일에 새 다리 건설을 승인했다. 공사는 내년 봄에 시작된다. "
+        "주민들은 새 다리를 대체로 환영했다."
+    )
     hebrew = "המועצה אישרה את התוכנית ביום שני. העבודות יתחילו באביב הבא."
     assert [s.text for s in split_sentences(korean)] == [
-        "시의회는 월요일에 새 다리 건설을 승인했다.", "공사는 내년 봄에 시작된다.", "주민들은 새 다리를 대체로 환영했다."]
+        "시의회는 월요일에 새 다리 건설을 승인했다.",
+        "공사는 내년 봄에 시작된다.",
+        "주민들은 새 다리를 대체로 환영했다.",
+    ]
     assert len(split_sentences(hebrew)) == 2
     russian = "Городской совет одобрил строительство нового моста через реку."
     # Words of every script count, so a Russian sentence is not a "fragment".
@@ -169,17 +203,29 @@ def test_scripts_without_capitals_split_too_and_their_sentences_are_ranked() -> 
 def test_a_pipe_left_from_a_menu_is_not_part_of_the_sentence() -> None:
     text = "| 即使是最好的计划，也可能在第一天遇到问题。 |\n｜The council met again on Tuesday to vote."
     units = split_sentences(text)
-    assert [u.text for u in units] == ["即使是最好的计划，也可能在第一天遇到问题。", "The council met again on Tuesday to vote."]
+    assert [u.text for u in units] == [
+        "即使是最好的计划，也可能在第一天遇到问题。",
+        "The council met again on Tuesday to vote.",
+    ]
     assert all(text[u.start : u.end] == u.text for u in units)
 
 
 def test_section_labels_of_structured_abstracts_are_trimmed() -> None:
-    text = "目的 观察潮汐电站对港口水质的影响。方法 在港口设置十二个采样点。\nBACKGROUND: The harbour has silted up for decades."
+    text = (
+        "目的 观察潮汐电站对港口水质的影响。方法 在港口设置十二个采样点。"
+        "\nBACKGROUND: The harbour has silted up for decades."
+    )
     assert [u.text for u in split_sentences(text)] == [
-        "观察潮汐电站对港口水质的影响。", "在港口设置十二个采样点。", "The harbour has silted up for decades."]
+        "观察潮汐电站对港口水质的影响。",
+        "在港口设置十二个采样点。",
+        "The harbour has silted up for decades.",
+    ]
     # Only a label followed by a colon (English) or a space (Chinese) is one.
     kept = "Results of the vote were close. 方法很多，但结果都不理想。"
-    assert [u.text for u in split_sentences(kept)] == ["Results of the vote were close.", "方法很多，但结果都不理想。"]
+    assert [u.text for u in split_sentences(kept)] == [
+        "Results of the vote were close.",
+        "方法很多，但结果都不理想。",
+    ]
 
 
 def test_a_long_chinese_programme_without_full_stops_is_cut_at_its_spaces() -> None:

@@ -44,8 +44,12 @@ def test_url_key_is_shared_by_variants_and_fits_callback_data() -> None:
 
 
 def _digest() -> Digest:
-    article = Article(text="Ann said \u201cyes\u201d. More text.", title="T <b>", url="https://e.org/", language="en")
-    summary = Summary("en", ["Ann said yes.", "“No.”"], [Quote("yes", "Ann", 10, 13, True)], ["ann"], [None, "Bo"])
+    article = Article(
+        text="Ann said \u201cyes\u201d. More text.", title="T <b>", url="https://e.org/", language="en"
+    )
+    summary = Summary(
+        "en", ["Ann said yes.", "“No.”"], [Quote("yes", "Ann", 10, 13, True)], ["ann"], [None, "Bo"]
+    )
     return Digest(article, summary, ["mojibake"], 0.25)
 
 
@@ -70,7 +74,9 @@ async def test_sqlite_keeps_settings_and_digests_across_reopen(tmp_path: Path) -
     store = SQLiteStorage(path)
     await store.open()
     assert await store.get_chat_settings(42) == ChatSettings()
-    chosen = ChatSettings(points=4, language="zh", chinese="traditional", auto_summarise=True, show_quotes=False)
+    chosen = ChatSettings(
+        points=4, language="zh", chinese="traditional", auto_summarise=True, show_quotes=False
+    )
     await store.set_chat_settings(42, chosen)
     await store.put_digest("k1", _digest(), "https://e.org/")
     await store.close()

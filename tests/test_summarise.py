@@ -20,7 +20,8 @@ HARBOUR = [
     "Share this article",
     "What would you do with a cheaper electricity bill?",
     "Photo: the harbour mouth at low tide",
-    "The scheme, estimated to cost £48m, will place eight turbines on the seabed where the tide runs fastest.",
+    "The scheme, estimated to cost £48m, will place eight turbines on the seabed "
+    "where the tide runs fastest.",
     "Fishermen in the harbour fear the turbines will close the best fishing grounds near the harbour mouth.",
     "The council said the power station would pay for a new fish market in the harbour.",
     "Work on the tidal power station is due to start next spring, after a final survey of the seabed.",
@@ -33,7 +34,9 @@ def _article(lines: list[str]) -> str:
 
 
 def test_points_are_content_sentences_in_document_order() -> None:
-    points = summarise(_article(HARBOUR), title="Port Wenlow votes for tidal power", language="en", points=4).points
+    points = summarise(
+        _article(HARBOUR), title="Port Wenlow votes for tidal power", language="en", points=4
+    ).points
     assert len(points) == 4
     positions = [HARBOUR.index(p) for p in points]
     assert positions == sorted(positions)
@@ -55,8 +58,30 @@ def test_adaptive_count_grows_with_the_article() -> None:
     assert adaptive_point_count(200) == 7
     short = summarise(_article(HARBOUR), language="en")
     assert len(short.points) == 3
-    towns = ["Alder", "Birch", "Cedar", "Dunmore", "Elmley", "Fenwick", "Garton", "Hexley", "Ivybridge", "Jarrow"]
-    works = ["library", "bridge", "school", "clinic", "market", "station", "museum", "harbour", "stadium", "park"]
+    towns = [
+        "Alder",
+        "Birch",
+        "Cedar",
+        "Dunmore",
+        "Elmley",
+        "Fenwick",
+        "Garton",
+        "Hexley",
+        "Ivybridge",
+        "Jarrow",
+    ]
+    works = [
+        "library",
+        "bridge",
+        "school",
+        "clinic",
+        "market",
+        "station",
+        "museum",
+        "harbour",
+        "stadium",
+        "park",
+    ]
     long_text = _article(
         f"The {towns[n % 10]} council approved plans for a {works[n // 10]} costing {n + 2} million pounds,"
         f" and {towns[(n + 3) % 10]} residents objected to the {works[(n // 10 + 4) % 10]} instead."
@@ -66,8 +91,10 @@ def test_adaptive_count_grows_with_the_article() -> None:
 
 
 def test_near_identical_sentences_are_never_both_chosen() -> None:
-    duplicate = "The council of Port Wenlow voted on Tuesday to build a tidal power station in the harbour mouth!"
-    text = _article(HARBOUR[:2] + [duplicate] + HARBOUR[5:])
+    duplicate = (
+        "The council of Port Wenlow voted on Tuesday to build a tidal power station in the harbour mouth!"
+    )
+    text = _article([*HARBOUR[:2], duplicate, *HARBOUR[5:]])
     points = summarise(text, language="en", points=4).points
     assert not (HARBOUR[0] in points and duplicate in points)
 
@@ -99,6 +126,7 @@ def test_hundred_thousand_words_stay_linear_and_fast() -> None:
         "Engineers said the work on berth {n} would cost {c} pounds and take {w} weeks. "
         "Boat owners asked whether berth {n} could stay open during the repairs."
     )
+
     def text(paragraphs: int) -> str:
         return "\n\n".join(paragraph.format(n=n, c=1000 + n, w=n % 9 + 2) for n in range(paragraphs))
 
@@ -244,7 +272,8 @@ def test_a_point_that_is_a_bare_quotation_carries_its_speaker() -> None:
     text = (
         "The council of Port Wenlow approved the tidal power station on Tuesday after a long debate.\n\n"
         "Helen Marsh, the harbour master, told reporters after the vote:\n\n"
-        "\u201cThis is the biggest decision this town has taken in a generation, and we took it together.\u201d\n\n"
+        "\u201cThis is the biggest decision this town has taken in a generation, "
+        "and we took it together.\u201d\n\n"
         "Tom Baird, a fisherman, said the turbines would close some of the best fishing grounds in the bay."
     )
     summary = summarise(text, language="en", points=3)
@@ -275,4 +304,6 @@ def test_a_language_that_is_not_a_code_is_detected_instead_and_never_read_as_a_p
     assert word_list("stopwords-en")  # a plain list name still reads
     assert summarise(text, language="../../quotes/data/speech-verbs-zh").language == "en"
     assert summarise(text, language="EN-gb").language == "en"
-    assert summarise("潮汐电站明年发电。港务局表示，潮汐电站将改变港口。", language="zh-Hant").language == "zh"
+    assert (
+        summarise("潮汐电站明年发电。港务局表示，潮汐电站将改变港口。", language="zh-Hant").language == "zh"
+    )

@@ -120,7 +120,7 @@ def readability_text(html: str) -> str:
     try:
         summary = Document(html).summary(html_partial=True)
         root = lxml_html.fromstring(summary)
-    except Exception:  # noqa: BLE001 - a second opinion that fails is simply not taken
+    except Exception:
         return ""
     blocks = root.xpath("//p|//li|//h1|//h2|//h3|//h4|//blockquote|//pre|//td")
     if not blocks:

@@ -89,6 +89,8 @@ def _domain_name(url: str | None) -> str | None:
     if not url:
         return None
     host = (urlsplit(url).hostname or "").split(".")
-    while len(host) >= 2 and (len(host[-1]) <= 3 or host[-1] in _GENERIC_LABELS) and host[-2] in _GENERIC_LABELS:
+    while (
+        len(host) >= 2 and (len(host[-1]) <= 3 or host[-1] in _GENERIC_LABELS) and host[-2] in _GENERIC_LABELS
+    ):
         host = host[:-1]
     return host[-2] if len(host) >= 2 else None

@@ -374,7 +374,12 @@ def _inside_word(clause: str, k: int) -> bool:
     """Whether ``clause[k]`` is the second or third character of a listed
     common word (明白, 白衬衫), so no name starts there."""
     words = not_names_zh()
-    return any(clause[k - back : k - back + size] in words for back in (1, 2) for size in (2, 3) if back < size and k >= back)
+    return any(
+        clause[k - back : k - back + size] in words
+        for back in (1, 2)
+        for size in (2, 3)
+        if back < size and k >= back
+    )
 
 
 def _object_marked(clause: str, pos: int) -> bool:
@@ -433,7 +438,8 @@ def _verb_opens(segment: str, at: int = 0) -> bool:
     """Whether a speech verb of two or more characters starts at ``segment[at]``:
     in 亮亮追问 the name is 亮亮, since 追 starts 追问 rather than ending 亮亮追."""
     return any(
-        len(verb) >= 2 and segment.startswith(verb, at) for verb in _verbs_by_first_char().get(segment[at : at + 1], ())
+        len(verb) >= 2 and segment.startswith(verb, at)
+        for verb in _verbs_by_first_char().get(segment[at : at + 1], ())
     )
 
 
@@ -512,7 +518,10 @@ def _titled_person(clause: str, cands: list[tuple[int, str, str]]) -> tuple[int,
     return first
 
 
-_WHEN = "(?:周[一二三四五六日]|星期[一二三四五六日天]|週[一二三四五六日]|今天|昨天|今日|昨日|日前|近日|本周|本週|上周|上週|當天|当天)?"
+_WHEN = (
+    "(?:周[一二三四五六日]|星期[一二三四五六日天]|週[一二三四五六日]"
+    "|今天|昨天|今日|昨日|日前|近日|本周|本週|上周|上週|當天|当天)?"
+)
 
 
 def _organisation_before(text: str, start: int, verb_at: int) -> str | None:

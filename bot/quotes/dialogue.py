@@ -78,10 +78,11 @@ def alternate(
     """
     names = [t.name for t in turns]
     for chain in _chains(text, turns, is_tag):
-        anchors = [i for i in chain if turns[i].explicit and turns[i].name]
+        # The chain's explicitly attributed turns, in order, and their speakers.
+        anchors = {i: name for i in chain if turns[i].explicit and (name := turns[i].name)}
         if not anchors:
             continue
-        distinct = list(dict.fromkeys(turns[i].name for i in anchors if turns[i].name))
+        distinct = list(dict.fromkeys(anchors.values()))
         mean = sum(turns[i].length for i in chain) / len(chain)
         if len(distinct) < 2 and mean > _SHORT_LINES:
             continue
@@ -89,8 +90,7 @@ def alternate(
             if turns[i].explicit:
                 continue
             j = min(anchors, key=lambda a: (abs(a - i), a > i))
-            anchor = turns[j].name
-            assert anchor is not None
+            anchor = anchors[j]
             if (i - j) % 2 == 0:
                 names[i] = anchor
             elif len(distinct) >= 2:

@@ -193,7 +193,9 @@ def _function_word(word: str) -> bool:
 
 def clean_name(words: list[str]) -> str | None:
     """A run of capitalised words as a person's name: titles stripped."""
-    if len(words) == 1 and (words[0] in titles_en() or words[0] in not_names_en() or _function_word(words[0])):
+    if len(words) == 1 and (
+        words[0] in titles_en() or words[0] in not_names_en() or _function_word(words[0])
+    ):
         return None  # "Quando" (Portuguese "when"), "Jangan" (Indonesian "don't") open sentences, not names
     # Strip titles from the front but keep the last word: "Mr. Prince" is Prince.
     while len(words) > 1 and (words[0] in titles_en() or words[0] in not_names_en()):
@@ -527,7 +529,13 @@ def _last_closing_mark(text: str, start: int, end: int) -> int:
     best = start
     for mark in ("”", '"', "''", "»", "’"):
         at = text.rfind(mark, start, end)
-        while at >= 0 and mark == "’" and 0 < at < len(text) - 1 and text[at - 1].isalpha() and text[at + 1].isalpha():
+        while (
+            at >= 0
+            and mark == "’"
+            and 0 < at < len(text) - 1
+            and text[at - 1].isalpha()
+            and text[at + 1].isalpha()
+        ):
             at = text.rfind(mark, start, at)
         if at >= 0:
             best = max(best, at + len(mark))
@@ -545,7 +553,9 @@ def _after_last_full_stop(words: list[str]) -> list[str]:
     """The words after the last one that ends a sentence ("Sanders." in "Bernie Sanders. Band")."""
     for k in range(len(words) - 1, -1, -1):
         word = words[k]
-        if word.endswith(".") and not (_INITIALS.fullmatch(word) or word in _ABBREVIATIONS or word in titles_en()):
+        if word.endswith(".") and not (
+            _INITIALS.fullmatch(word) or word in _ABBREVIATIONS or word in titles_en()
+        ):
             return words[k + 1 :]
     return words
 
@@ -560,12 +570,14 @@ def known_full_name(text: str, surname: str) -> str | None:
     at = text.find(surname)
     while at != -1:
         end = at + len(surname)
-        whole_word = (at == 0 or not _word_char(text[at - 1])) and (end == len(text) or not _word_char(text[end]))
+        whole_word = (at == 0 or not _word_char(text[at - 1])) and (
+            end == len(text) or not _word_char(text[end])
+        )
         before = _CAPITALISED_RUN.search(text, max(0, at - 120), at) if whole_word else None
         at = text.find(surname, end)
         if before is None:
             continue
-        name = clean_name(_after_last_full_stop(before.group(1).split()) + [surname])
+        name = clean_name([*_after_last_full_stop(before.group(1).split()), surname])
         if name and " " in name:
             return name
     return None

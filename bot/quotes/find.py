@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.models import Quote
 from bot.quotes import chinese, dialogue, english
-from bot.quotes.lexicon import is_organisation, kin_words_zh, pronouns
+from bot.quotes.lexicon import is_organisation, kin_words_zh, pronouns, surnames_zh, titles_zh
 from bot.quotes.marks import Span, find_spans
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -269,7 +269,7 @@ class _People:
         expanded to the full name the text uses."""
         if word not in self._full:
             if self.doc is not None and _HAN.search(word):
-                self._full[word] = self._chinese_full(word)
+                self._full[word] = self._chinese_full(word, self.doc)
             elif " " in word or not re.fullmatch(r"[A-Z][\w’'\-]+", word):
                 self._full[word] = word
             elif self.doc is not None and word in self.doc.latin_full:
@@ -278,15 +278,15 @@ class _People:
                 self._full[word] = english.known_full_name(self.text, word) or word
         return self._full[word]
 
-    def _chinese_full(self, word: str) -> str:
-        """``王局長`` → ``王建國`` when the text names exactly one 王 before."""
-        assert self.doc is not None
-        titles = [t for t in chinese.titles_zh() if word.endswith(t) and len(word) > len(t)]
+    @staticmethod
+    def _chinese_full(word: str, doc: chinese.ChineseText) -> str:
+        """``王局長`` → ``王建國`` when ``doc`` names exactly one 王 before."""
+        titles = [t for t in titles_zh() if word.endswith(t) and len(word) > len(t)]
         surname = word[: -len(titles[0])] if titles else word
-        if surname not in chinese.surnames_zh():
+        if surname not in surnames_zh():
             return word
-        fuller = {n for _p, n in self.doc.mentions() if n.startswith(surname) and len(n) > len(surname)}
-        fuller = {n for n in fuller if not any(n.endswith(t) for t in chinese.titles_zh())}
+        fuller = {n for _p, n in doc.mentions() if n.startswith(surname) and len(n) > len(surname)}
+        fuller = {n for n in fuller if not any(n.endswith(t) for t in titles_zh())}
         return fuller.pop() if len(fuller) == 1 else word
 
     def gender(self, name: str) -> str:
@@ -330,7 +330,9 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
                 if not item.after:
                     found_at = text.rfind(word, max(0, pos - 160), pos)
                     at = found_at if found_at >= 0 else pos
-                name = _pronoun_referent(word, at, named, item.zh, people, subjects if item.zh else frozenset())
+                name = _pronoun_referent(
+                    word, at, named, item.zh, people, subjects if item.zh else frozenset()
+                )
         elif item.para_start and history:
             name = _continuation(item, history)
         elif history and history[-1][0] == item.para:
@@ -359,7 +361,7 @@ def _resolve(text: str, found: list[_Found], doc: chinese.ChineseText | None) ->
                 names[k] = _nearest_mention(mentions, turn.open_at, turn.close_end, people)
     else:
         names = [t.name for t in turns]
-    return [Quote(f.text, n, f.span.start, f.span.end) for f, n in zip(found, names)]
+    return [Quote(f.text, n, f.span.start, f.span.end) for f, n in zip(found, names, strict=True)]
 
 
 def _nearest_mention(mentions: list[tuple[int, str]], start: int, end: int, people: _People) -> str | None:

@@ -8,7 +8,9 @@ they run in is :data:`bot.repair.rules.RULES`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from bot.repair.rules import RULES, Rule
 from bot.repair.script import convert_script
@@ -34,10 +36,7 @@ def fix_and_explain(text: str, *, language: str | None = None, rules: tuple[Rule
     for _round in range(_MAX_ROUNDS):
         before = text
         for rule in rules:
-            if getattr(rule, "uses_language", False):
-                fixed = rule(text, language)  # type: ignore[call-arg]
-            else:
-                fixed = rule(text)
+            fixed = rule(text, language) if _takes_language(rule) else rule(text)
             if fixed != text:
                 if rule.__name__ not in applied:
                     applied.append(rule.__name__)
@@ -53,6 +52,11 @@ def fix_and_explain(text: str, *, language: str | None = None, rules: tuple[Rule
 
 
 _MAX_ROUNDS = 3
+
+
+def _takes_language(rule: Rule) -> TypeGuard[Callable[[str, str | None], str]]:
+    """Whether ``rule`` is marked ``uses_language`` (``harmonise_punctuation``): it takes the language too."""
+    return bool(getattr(rule, "uses_language", False))
 
 
 def fix_text(text: str, *, language: str | None = None) -> str:

@@ -98,7 +98,9 @@ def _lost_mark(match: re.Match[str], lead: bytes) -> str:
 
 def _after_chinese(match: re.Match[str]) -> bool:
     """The ``?`` follows a Han character or CJK punctuation (one pinyin annotation may sit between)."""
-    before = re.sub(r"\([a-zü" + _TONED + r"]{1,7}\)$", "", match.string[max(0, match.start() - 12) : match.start()])
+    before = re.sub(
+        r"\([a-zü" + _TONED + r"]{1,7}\)$", "", match.string[max(0, match.start() - 12) : match.start()]
+    )
     return bool(before) and ("\u3000" <= before[-1] <= "\u9fff" or "\uff00" <= before[-1] <= "\uffef")
 
 

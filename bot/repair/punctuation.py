@@ -99,4 +99,5 @@ def harmonise_punctuation(text: str, language: str | None = None) -> str:
     return text
 
 
-harmonise_punctuation.uses_language = True  # type: ignore[attr-defined]
+# The marker fix_and_explain looks for: call this rule with the language too.
+harmonise_punctuation.uses_language = True  # type: ignore[attr-defined]  # a function attribute mypy cannot declare

@@ -157,7 +157,8 @@ def _promo_pattern() -> re.Pattern[str]:
 
 
 def drop_promo_lines(text: str) -> str:
-    """Remove boilerplate lines: newsletter and subscription prompts, "Read more:", follow-us, reprint notices.
+    """Remove boilerplate lines: newsletter and subscription prompts, "Read more:", follow-us,
+    reprint notices.
 
     Only lines of at most 220 characters that *start* with such a phrase go,
     so an article that discusses newsletters or subscriptions keeps its text.

@@ -42,7 +42,8 @@ def prepare_units(text: str, language: str | None = None) -> tuple[list[str], li
 
 
 def _point_units(sentences: list[Sentence], language: str | None) -> tuple[list[Sentence], list[int]]:
-    """(The units key points are chosen from: sentences, or clauses of long Chinese ones; each one's sentence)."""
+    """(The units key points are chosen from: sentences, or clauses of long Chinese ones;
+    each one's sentence)."""
     if language == "zh":
         return split_clauses(sentences)
     return sentences, list(range(len(sentences)))

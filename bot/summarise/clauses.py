@@ -46,7 +46,18 @@ MIN_LEAD_IN = 6
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _COMMAS = "，,"
-_PAIRS = {"「": "」", "『": "』", "《": "》", "“": "”", "（": "）", "(": ")", "【": "】", "〈": "〉", "[": "]", "<": ">"}
+_PAIRS = {
+    "「": "」",
+    "『": "』",
+    "《": "》",
+    "“": "”",
+    "（": "）",
+    "(": ")",
+    "【": "】",
+    "〈": "〉",
+    "[": "]",
+    "<": ">",
+}
 # Only commas and the marks of pairs matter to where clauses end.
 _MARKS = re.compile("[" + re.escape(_COMMAS + '"' + "".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
 # A verb and its 了 open a clause in the subjectless style of Chinese reports
@@ -75,7 +86,9 @@ def split_clauses(units: Sequence[Sentence]) -> tuple[list[Sentence], list[int]]
             if number:
                 start += _connective_length(unit.text[start:end])
             text = _as_point(unit.text[start:end])
-            out.append(Sentence(text, unit.start + start, unit.start + end, unit.paragraph, unit.kind, size(text)))
+            out.append(
+                Sentence(text, unit.start + start, unit.start + end, unit.paragraph, unit.kind, size(text))
+            )
             origins.append(index)
     return out, origins
 
@@ -123,7 +136,7 @@ def _clause_spans(sentence: str) -> list[tuple[int, int]]:
         )
         if cut:
             starts.append(start)
-    return list(zip(starts, [*starts[1:], len(sentence)]))
+    return list(zip(starts, [*starts[1:], len(sentence)], strict=True))
 
 
 def _comma_pieces(sentence: str) -> list[tuple[int, int]]:

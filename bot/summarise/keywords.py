@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from functools import lru_cache
 from itertools import compress
 from operator import add
+from typing import TypeVar
 
 from bot.summarise.lexicon import phrases, word_list
 from bot.summarise.terms import stem, stopwords
@@ -34,9 +36,13 @@ _NUMBER_CHARS = "0123456789.,-'’&"
 _MAX_WORDS = 3
 _MAX_HAN = 6  # 潮汐发电站, 人工智能公司: Chinese names and terms run to five or six characters
 MIN_KEYWORDS, MAX_KEYWORDS = 5, 8
+# An n-gram: a tuple of word stems, or a string of Han characters.
+Gram = TypeVar("Gram", tuple[str, ...], str)
 
 
-def extract_keywords(text: str, language: str, *, title: str | None = None, limit: int = MAX_KEYWORDS) -> list[str]:
+def extract_keywords(
+    text: str, language: str, *, title: str | None = None, limit: int = MAX_KEYWORDS
+) -> list[str]:
     """Up to ``limit`` keywords of ``text``, best first (at least 5 when there are that many)."""
     text = _sample(text)
     scored: dict[str, float] = {}
@@ -110,7 +116,12 @@ def _latin_candidates(text: str, title: str | None, language: str) -> list[tuple
 @lru_cache(maxsize=64)
 def _keyword_stopwords(language: str) -> frozenset[str]:
     """Words never keywords: stopwords of English and ``language``, and the not-keywords lists."""
-    return stopwords("en") | stopwords(language) | word_list("not-keywords-en") | word_list(f"not-keywords-{language}")
+    return (
+        stopwords("en")
+        | stopwords(language)
+        | word_list("not-keywords-en")
+        | word_list(f"not-keywords-{language}")
+    )
 
 
 def _most_common(items: list[str]) -> str:
@@ -169,13 +180,13 @@ def _collect_runs(piece: str, stop: frozenset[str], runs: list[list[str]]) -> No
         runs.append(current)
 
 
-def _longest_extension(counts: dict, shortest_part: int = 1) -> dict:
+def _longest_extension(counts: Mapping[Gram, int], shortest_part: int = 1) -> dict[Gram, int]:
     """For each n-gram, the highest count of an (n+1)-gram that starts or ends with it.
 
     Only parts of at least ``shortest_part`` items are wanted (a single Han
     character is never a keyword, so its extensions need no counting).
     """
-    best: dict = {}
+    best: dict[Gram, int] = {}
     for gram, count in counts.items():
         if len(gram) <= shortest_part:
             continue

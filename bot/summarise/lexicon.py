@@ -24,7 +24,9 @@ def word_list(name: str) -> frozenset[str]:
     except FileNotFoundError:
         return frozenset()
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
     )
 
 

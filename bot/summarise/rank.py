@@ -33,15 +33,27 @@ from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain
 from operator import itemgetter, mul
-from typing import cast
+from typing import NotRequired, TypedDict
 
 from bot.summarise.lexicon import phrases
 from bot.summarise.terms import terms
 from bot.summarise.units import size as length_units
 
 FEATURES = (
-    "centroid", "coverage", "long", "overlap", "pagerank",
-    "lead", "position", "title", "cue", "length", "numbers", "names", "statement", "speech",
+    "centroid",
+    "coverage",
+    "long",
+    "overlap",
+    "pagerank",
+    "lead",
+    "position",
+    "title",
+    "cue",
+    "length",
+    "numbers",
+    "names",
+    "statement",
+    "speech",
 )
 
 # Neighbours on each side a sentence is linked with in the graph: bounded, so
@@ -57,18 +69,29 @@ _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 
+class Weights(TypedDict):
+    """The layout of ``data/weights.json``."""
+
+    _doc: NotRequired[str]
+    weights: dict[str, float]  # by feature name
+    ideal_length: float  # word units (see length_score)
+    max_similarity: float  # TF-IDF cosine above which a sentence repeats a chosen one
+    overrides: NotRequired[dict[str, dict[str, float]]]  # by language, weights replaced
+
+
 @lru_cache(maxsize=1)
-def weights() -> dict[str, object]:
+def weights() -> Weights:
     """The fitted weights and selection settings (``data/weights.json``)."""
     text = resources.files("bot.summarise").joinpath("data", "weights.json").read_text("utf-8")
-    return json.loads(text)
+    loaded: Weights = json.loads(text)
+    return loaded
 
 
 def language_weights(language: str) -> dict[str, float]:
     """The shared weights with ``language``'s overrides applied."""
     settings = weights()
-    merged = dict(cast("dict[str, float]", settings["weights"]))
-    overrides = cast("dict[str, dict[str, float]]", settings.get("overrides", {}))
+    merged = dict(settings["weights"])
+    overrides = settings.get("overrides", {})
     merged.update(overrides.get(language, {}))
     return merged
 
@@ -108,7 +131,7 @@ class SentenceVectors(Sequence[dict[str, float]]):
     def __len__(self) -> int:
         return len(self._shared)
 
-    def __getitem__(self, index: int) -> dict[str, float]:  # type: ignore[override]
+    def __getitem__(self, index: int) -> dict[str, float]:  # type: ignore[override]  # int indices only, never slices
         made = self._made.get(index)
         if made is None:
             kept, frequency, base = self._shared[index], self._frequency, self._lone_idf
@@ -116,7 +139,7 @@ class SentenceVectors(Sequence[dict[str, float]]):
             lone = _square_tf_sum(self._bags[index].values()) - _square_tf_sum(kept.values())
             square = sum(map(mul, values, values)) + self._lone_idf**2 * lone
             scale = 1.0 / (math.sqrt(square) or 1.0)
-            made = self._made[index] = dict(zip(kept, [v * scale for v in values]))
+            made = self._made[index] = dict(zip(kept, [v * scale for v in values], strict=True))
         return made
 
 
@@ -146,7 +169,7 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def as_rows(columns: dict[str, list[float]]) -> list[dict[str, float]]:
     """:func:`feature_columns` as a dict of values per sentence (the weight-fitting script reads them so)."""
     names = list(columns)
-    return [dict(zip(names, values)) for values in zip(*columns.values())]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def feature_columns(
@@ -180,7 +203,7 @@ def feature_columns(
     vectors = SentenceVectors(bags, shared, frequency)
     log_frequency = {t: math.log(f) for t, f in frequency.items() if f > 1}
     title_terms = set(terms(title or "", language))
-    ideal = float(weights()["ideal_length"])  # type: ignore[arg-type]
+    ideal = float(weights()["ideal_length"])
     count = len(texts)
     span = neighbourhood(count)
     links = _graph([len(bag) for bag in bags], shared, span)
@@ -188,7 +211,7 @@ def feature_columns(
     ranks = _pagerank(links, degrees)
     allowed = eligible if eligible is not None else [True] * count
     places, seen, last = [], -1, None
-    for ok, origin in zip(allowed, origins if origins is not None else range(count)):
+    for ok, origin in zip(allowed, origins if origins is not None else range(count), strict=True):
         if ok and origin != last:  # a clause sits where its sentence does
             seen, last = seen + 1, origin
         places.append(max(seen, 0))
@@ -197,7 +220,11 @@ def feature_columns(
     # The lead is the first real sentence that says something: a greeting or
     # a one-line opener ("各位好，我是安东尼。", "Hello again.") is not the news.
     lead_at = next(
-        (i for i, (ok, units) in enumerate(zip(allowed, sizes)) if ok and units >= MIN_LEAD_UNITS),
+        (
+            i
+            for i, (ok, units) in enumerate(zip(allowed, sizes, strict=True))
+            if ok and units >= MIN_LEAD_UNITS
+        ),
         next((i for i, ok in enumerate(allowed) if ok), -1),
     )
     covers = [sum(map(log_frequency.__getitem__, kept)) for kept in shared]
@@ -254,7 +281,7 @@ def _centroid_scores(
     """
     total_square = sum(map(mul, counts.values(), counts.values()))
     scores = []
-    for bag, kept in zip(bags, shared):
+    for bag, kept in zip(bags, shared, strict=True):
         if not bag:
             scores.append(0.0)
             continue
@@ -280,7 +307,9 @@ def neighbourhood(count: int) -> int:
     return max(2, min(WINDOW, _MAX_PAIRS // max(1, count)))
 
 
-def _graph(term_counts: Sequence[int], shared: Sequence[dict[str, int]], span: int) -> list[list[tuple[int, float]]]:
+def _graph(
+    term_counts: Sequence[int], shared: Sequence[dict[str, int]], span: int
+) -> list[list[tuple[int, float]]]:
     """TextRank overlap links between sentences at most ``span`` apart.
 
     ``term_counts`` are the sentences' numbers of distinct terms (TextRank's
@@ -322,7 +351,7 @@ def _pagerank(
     # A few rounds suffice: the scores only need to order sentences, and a
     # bounded graph of neighbours settles fast.
     for _ in range(rounds):
-        share = [r / t for r, t in zip(rank, totals)]
+        share = [r / t for r, t in zip(rank, totals, strict=True)]
         new = [1 - damping] * count
         for i, edges in enumerate(links):
             push = damping * share[i]
@@ -355,7 +384,9 @@ def _statement_patterns(language: str) -> tuple[re.Pattern[str] | None, re.Patte
     openers = _alternatives(phrases(f"self-reference-{language}"))
     anywhere = _alternatives(phrases(f"contributions-{language}"))
     # One short opening clause may come first: "在此基础上，本文…", "Based on X, this paper…".
-    opening = re.compile(rf"(?:[^,，.。;；]{{0,40}}[,，]\s*)?(?:{openers})", re.IGNORECASE) if openers else None
+    opening = (
+        re.compile(rf"(?:[^,，.。;；]{{0,40}}[,，]\s*)?(?:{openers})", re.IGNORECASE) if openers else None
+    )
     return opening, re.compile(anywhere, re.IGNORECASE) if anywhere else None
 
 
@@ -412,7 +443,7 @@ def score_columns(columns: dict[str, list[float]], weight: dict[str, float]) -> 
     scores = [0.0] * len(next(iter(columns.values()), []))
     for name in FEATURES:
         if weight.get(name):
-            scores = [s + weight[name] * v for s, v in zip(scores, columns[name])]
+            scores = [s + weight[name] * v for s, v in zip(scores, columns[name], strict=True)]
     return scores
 
 
@@ -448,7 +479,12 @@ def point_runs(chosen: Sequence[int], origins: Sequence[int] | None) -> list[lis
     """``chosen`` (sorted) grouped into points: runs of neighbouring clauses of one sentence."""
     runs: list[list[int]] = []
     for index in sorted(chosen):
-        if runs and origins is not None and runs[-1][-1] == index - 1 and origins[index] == origins[index - 1]:
+        if (
+            runs
+            and origins is not None
+            and runs[-1][-1] == index - 1
+            and origins[index] == origins[index - 1]
+        ):
             runs[-1].append(index)
         else:
             runs.append([index])
@@ -482,5 +518,5 @@ def rank_points(
     unused = frozenset(name for name in FEATURES if not weight.get(name))
     columns, vectors = feature_columns(texts, language, title, allowed, sizes, origins, unused)
     scores = score_columns(columns, weight)
-    similarity = float(settings["max_similarity"])  # type: ignore[arg-type]
+    similarity = float(settings["max_similarity"])
     return choose(scores, vectors, count, allowed, similarity, origins)

@@ -75,8 +75,16 @@ def split_sentences(text: str) -> list[Sentence]:
             begin = offset + start + lead
             words = size(stripped)
             kind = classify(stripped, whole_line=len(spans) == 1, words=words)
-            units.append(Sentence(text[begin : begin + len(stripped)].replace("\n", " "), begin,
-                                  begin + len(stripped), number, kind, words))
+            units.append(
+                Sentence(
+                    text[begin : begin + len(stripped)].replace("\n", " "),
+                    begin,
+                    begin + len(stripped),
+                    number,
+                    kind,
+                    words,
+                )
+            )
         offset += len(line) + 1
     return units
 
@@ -94,9 +102,7 @@ def _section_label() -> re.Pattern[str]:
     labels = sorted(word_list("section-labels"), key=len, reverse=True)
     han = "|".join(re.escape(w) for w in labels if not w.isascii())
     latin = "|".join(re.escape(w) for w in labels if w.isascii())
-    return re.compile(
-        rf"(?:(?:{han})(?:\s*[:：]\s*|\s+(?=[{_HAN}]))|(?i:{latin})\s*[:：]\s*)"
-    )
+    return re.compile(rf"(?:(?:{han})(?:\s*[:：]\s*|\s+(?=[{_HAN}]))|(?i:{latin})\s*[:：]\s*)")
 
 
 _MIN_AFTER_LABEL = 8

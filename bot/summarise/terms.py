@@ -21,9 +21,19 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _NOT_HAN_WORD = re.compile(r"[^\W_]{2}")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _SUFFIXES = (
-    ("ational", "ate"), ("ization", "ize"), ("iveness", "ive"), ("fulness", "ful"),
-    ("ousness", "ous"), ("ments", "ment"), ("ings", ""), ("ies", "y"), ("ied", "y"),
-    ("ing", ""), ("edly", ""), ("ly", ""), ("ed", ""),
+    ("ational", "ate"),
+    ("ization", "ize"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("ments", "ment"),
+    ("ings", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ing", ""),
+    ("edly", ""),
+    ("ly", ""),
+    ("ed", ""),
 )
 # "-es" is a plural ending only after a hissing sound (boxes, churches);
 # elsewhere only the "s" goes (turbines -> turbine, like turbine itself).
@@ -38,7 +48,26 @@ def stopwords(language: str) -> frozenset[str]:
 
 
 # Korean particles glued to the end of a noun (엘제이의, 류화영은, 사진을), longest first.
-_KO_PARTICLES = ("에서", "에게", "까지", "부터", "처럼", "으로", "의", "은", "는", "이", "가", "을", "를", "에", "도", "와", "과", "로")
+_KO_PARTICLES = (
+    "에서",
+    "에게",
+    "까지",
+    "부터",
+    "처럼",
+    "으로",
+    "의",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "에",
+    "도",
+    "와",
+    "과",
+    "로",
+)
 
 _KO_VERB_FORMS = ("하는", "되는", "있는", "없는", "않는", "하던", "되던")
 

@@ -22,7 +22,9 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Words of any script but Han (counted by character): "Hernández", "скорость", "사진".
 _WORD = re.compile(r"[^\W_\u3400-\u4dbf\u4e00-\u9fff]+(?:['’.-][^\W_\u3400-\u4dbf\u4e00-\u9fff]+)*")
 _END = re.compile(r"[.!?。！？；…][\"'”’」』）)\]]*$")
-_BULLET = re.compile(r"^(?:[•·▪►◆■●○\-–—*+]\s|\d{1,2}[.)、](?!\d)\s?|[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)")
+_BULLET = re.compile(
+    r"^(?:[•·▪►◆■●○\-–—*+]\s|\d{1,2}[.)、](?!\d)\s?|[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、)"
+)
 _DATE = re.compile(
     r"\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2})?|\d{1,2}:\d{2}|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"

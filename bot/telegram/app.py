@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.fetch import Fetcher
 from bot.storage import SQLiteStorage, Storage
 from bot.telegram import handlers
-from bot.telegram.deps import Deps
+from bot.telegram.deps import BotApplication, Deps
 from bot.telegram.limits import MessageRateLimiter, RequestLimits
 from bot.telegram.logsafe import configure_logging
 from bot.telegram.service import Summaries
@@ -39,6 +39,8 @@ from bot.telegram.texts import LANGUAGES, text
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30.0
+# What PTB installs by default: SIGTERM is how Docker and systemd stop the bot.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 MENU = ("summary", "tldr", "settings", "help")
 
 
@@ -52,7 +54,7 @@ def file_url_for(settings: Settings) -> str:
     return base.rstrip("/") + "/file/bot"
 
 
-def build_application(settings: Settings, storage: Storage | None = None) -> Application:
+def build_application(settings: Settings, storage: Storage | None = None) -> BotApplication:
     """The application with every handler wired; resources open in ``post_init``."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -61,7 +63,9 @@ def build_application(settings: Settings, storage: Storage | None = None) -> App
         .token(settings.token)
         .base_url(settings.bot_api_url)
         .base_file_url(file_url_for(settings))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
         .rate_limiter(MessageRateLimiter(overall_max_rate=settings.api_rate_per_second, max_retries=3))
         .concurrent_updates(True)
         .post_init(_open_resources)
@@ -74,37 +78,44 @@ def build_application(settings: Settings, storage: Storage | None = None) -> App
     return application
 
 
-def _add_handlers(application: Application) -> None:
+def _add_handlers(application: BotApplication) -> None:
     # Only new messages: an edited message must never trigger a second reply.
     new = filters.UpdateType.MESSAGE
     content = filters.TEXT | filters.CAPTION | filters.Document.ALL
     group_links = (
-        filters.Entity("url") | filters.Entity("text_link")
-        | filters.CaptionEntity("url") | filters.CaptionEntity("text_link")
+        filters.Entity("url")
+        | filters.Entity("text_link")
+        | filters.CaptionEntity("url")
+        | filters.CaptionEntity("text_link")
     )
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
-    application.add_handlers([
-        CommandHandler("start", handlers.start, filters=new),
-        CommandHandler("help", handlers.help_command, filters=new),
-        CommandHandler(["summary", "tldr"], handlers.summary_command, filters=new),
-        CommandHandler("settings", settings_command, filters=new),
-        MessageHandler(new & filters.ChatType.PRIVATE & content & ~filters.COMMAND, handlers.private_message),
-        MessageHandler(new & filters.ChatType.GROUPS & group_links & ~filters.COMMAND, handlers.group_link),
-        CallbackQueryHandler(handlers.view_button, pattern=r"^v\|"),
-        CallbackQueryHandler(settings_button, pattern=r"^s\|"),
-        InlineQueryHandler(handlers.inline_query),
-    ])
+    application.add_handlers(
+        [
+            CommandHandler("start", handlers.start, filters=new),
+            CommandHandler("help", handlers.help_command, filters=new),
+            CommandHandler(["summary", "tldr"], handlers.summary_command, filters=new),
+            CommandHandler("settings", settings_command, filters=new),
+            MessageHandler(
+                new & filters.ChatType.PRIVATE & content & ~filters.COMMAND, handlers.private_message
+            ),
+            MessageHandler(
+                new & filters.ChatType.GROUPS & group_links & ~filters.COMMAND, handlers.group_link
+            ),
+            CallbackQueryHandler(handlers.view_button, pattern=r"^v\|"),
+            CallbackQueryHandler(settings_button, pattern=r"^s\|"),
+            InlineQueryHandler(handlers.inline_query),
+        ]
+    )
     application.add_error_handler(handlers.on_error)
 
 
-async def _open_resources(application: Application) -> None:
+async def _open_resources(application: BotApplication) -> None:
     """Storage, the shared fetcher, the worker pool, the command menu and the heartbeat."""
     shared: Deps = application.bot_data["deps"]
     settings = shared.settings
     await shared.storage.open()
     shared.summaries = Summaries(settings, shared.storage, Fetcher(settings))
     await shared.summaries.start()
-    application.bot_data["loop"] = asyncio.get_running_loop()
     for language in LANGUAGES:
         commands = [BotCommand(name, text(language, f"cmd_{name}")) for name in MENU]
         await application.bot.set_my_commands(commands, language_code=None if language == "en" else language)
@@ -113,7 +124,7 @@ async def _open_resources(application: Application) -> None:
     log.info("bot @%s ready (%s mode, %d workers)", application.bot.username, settings.mode, settings.workers)
 
 
-async def _close_resources(application: Application) -> None:
+async def _close_resources(application: BotApplication) -> None:
     shared: Deps = application.bot_data["deps"]
     heartbeat = application.bot_data.pop("heartbeat", None)
     if heartbeat is not None:
@@ -129,13 +140,17 @@ async def _heartbeat(path: Path) -> None:
     """Touch ``path`` while the event loop is alive (``keypoint health`` reads its age)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
-        path.touch()
+        await asyncio.to_thread(path.touch)
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
-def serve(application: Application, settings: Settings, *, stop_signals: Sequence[int] | None | object = ...) -> None:
-    """Run ``application`` until stopped, by long polling or behind a webhook."""
-    signals = {} if stop_signals is ... else {"stop_signals": stop_signals}
+def serve(
+    application: BotApplication, settings: Settings, *, stop_signals: Sequence[int] | None = STOP_SIGNALS
+) -> None:
+    """Run ``application`` until stopped, by long polling or behind a webhook.
+
+    ``stop_signals=None`` installs no signal handlers (needed outside the main thread).
+    """
     if settings.mode == "webhook":
         # Without a configured secret, a fresh random one per start: Telegram gets it with
         # setWebhook, so only Telegram can post updates to the listener.
@@ -147,13 +162,13 @@ def serve(application: Application, settings: Settings, *, stop_signals: Sequenc
             webhook_url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
-            **signals,  # type: ignore[arg-type]
+            stop_signals=stop_signals,
         )
     else:
         application.run_polling(
             timeout=settings.poll_timeout_seconds,
             allowed_updates=Update.ALL_TYPES,
-            **signals,  # type: ignore[arg-type]
+            stop_signals=stop_signals,
         )
 
 

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from bot.config import Settings
 from bot.storage import ChatSettings, Storage
 from bot.telegram.limits import RequestLimits
 from bot.telegram.service import Summaries
 from bot.telegram.texts import language_for
+
+# The application ``build_application`` makes: PTB's default context, user, chat
+# and bot data types, and a bot whose rate limiter (an ``AIORateLimiter``) takes
+# int arguments.
+BotApplication = Application[
+    ExtBot[int],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
 
 @dataclass
@@ -31,7 +44,8 @@ class Deps:
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
-    return context.bot_data["deps"]
+    shared: Deps = context.bot_data["deps"]
+    return shared
 
 
 async def chat_preferences(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[ChatSettings, str]:

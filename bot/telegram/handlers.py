@@ -114,7 +114,9 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await fulfil(update, context, request, message)
 
 
-async def fulfil(update: Update, context: ContextTypes.DEFAULT_TYPE, request: Request, anchor: Message) -> None:
+async def fulfil(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, request: Request, anchor: Message
+) -> None:
     """Check the rate limits, then answer every item of ``request`` as a reply to ``anchor``."""
     shared = deps(context)
     chat_settings, language = await chat_preferences(update, context)
@@ -184,11 +186,19 @@ async def reply_with_digest(
             task.cancel()
     view = View(key, len(digest.summary.points))
     parts = render_parts(
-        digest, ui_language=language, show_quotes=chat_settings.show_quotes, all_quotes=False,
+        digest,
+        ui_language=language,
+        show_quotes=chat_settings.show_quotes,
+        all_quotes=False,
         chinese=chat_settings.chinese or shared.settings.convert_chinese,
     )
-    markup = keyboard(view, digest, ui_language=language, max_points=shared.settings.max_points,
-                      show_quotes=chat_settings.show_quotes)
+    markup = keyboard(
+        view,
+        digest,
+        ui_language=language,
+        max_points=shared.settings.max_points,
+        show_quotes=chat_settings.show_quotes,
+    )
     if placeholder is not None:
         await placeholder.edit_text(parts[0], reply_markup=markup)
     else:
@@ -233,22 +243,32 @@ async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     variant = await shared.ready.with_points(digest, view.points)
     parts = render_parts(
-        variant, ui_language=language, show_quotes=chat_settings.show_quotes, all_quotes=view.all_quotes,
+        variant,
+        ui_language=language,
+        show_quotes=chat_settings.show_quotes,
+        all_quotes=view.all_quotes,
         chinese=chat_settings.chinese or shared.settings.convert_chinese,
     )
-    markup = keyboard(view, variant, ui_language=language, max_points=shared.settings.max_points,
-                      show_quotes=chat_settings.show_quotes)
+    markup = keyboard(
+        view,
+        variant,
+        ui_language=language,
+        max_points=shared.settings.max_points,
+        show_quotes=chat_settings.show_quotes,
+    )
     await query.answer()
     try:
         if query.inline_message_id is not None:  # inline results: one message, no room for more
-            await context.bot.edit_message_text(parts[0], inline_message_id=query.inline_message_id,
-                                                reply_markup=markup)
+            await context.bot.edit_message_text(
+                parts[0], inline_message_id=query.inline_message_id, reply_markup=markup
+            )
             return
         message = query.message
         if message is None:
             return
-        await context.bot.edit_message_text(parts[0], chat_id=message.chat.id, message_id=message.message_id,
-                                            reply_markup=markup)
+        await context.bot.edit_message_text(
+            parts[0], chat_id=message.chat.id, message_id=message.message_id, reply_markup=markup
+        )
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
             return  # a double tap: the message already shows this view
@@ -284,11 +304,19 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([_text_result("error", error_text(language, "timed_out"))], cache_time=0)
         return
     parts = render_parts(
-        digest, ui_language=language, show_quotes=chat_settings.show_quotes, all_quotes=False,
+        digest,
+        ui_language=language,
+        show_quotes=chat_settings.show_quotes,
+        all_quotes=False,
         chinese=chat_settings.chinese or shared.settings.convert_chinese,
     )
-    markup = keyboard(View(key, len(digest.summary.points)), digest, ui_language=language,
-                      max_points=shared.settings.max_points, show_quotes=chat_settings.show_quotes)
+    markup = keyboard(
+        View(key, len(digest.summary.points)),
+        digest,
+        ui_language=language,
+        max_points=shared.settings.max_points,
+        show_quotes=chat_settings.show_quotes,
+    )
     result = InlineQueryResultArticle(
         id=key,
         title=digest.article.title or urls[0],
@@ -313,5 +341,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
         chat = update.effective_chat
         user = update.effective_user
-        where = f" update={update.update_id} chat={chat.id if chat else None} user={user.id if user else None}"
+        where = (
+            f" update={update.update_id} chat={chat.id if chat else None} user={user.id if user else None}"
+        )
     log.error("handler failed:%s", where, exc_info=context.error)

@@ -50,7 +50,9 @@ class SlidingWindow:
 class RequestLimits:
     """The user limit and the chat limit together, plus who was already told."""
 
-    def __init__(self, user_per_minute: int, chat_per_minute: int, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, user_per_minute: int, chat_per_minute: int, clock: Callable[[], float] = time.monotonic
+    ):
         self._users = SlidingWindow(user_per_minute, clock)
         self._chats = SlidingWindow(chat_per_minute, clock)
         self._told: dict[tuple[int, int], float] = {}
@@ -86,7 +88,7 @@ class MessageRateLimiter(AIORateLimiter):
     transient_attempts = 3
     backoff_seconds = 0.5
 
-    async def process_request(  # type: ignore[override]
+    async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, Any]],
         args: Any,

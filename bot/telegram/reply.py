@@ -50,7 +50,9 @@ def render_parts(
     digest: Digest, *, ui_language: str, show_quotes: bool, all_quotes: bool, chinese: str
 ) -> list[str]:
     """The digest as one or more HTML messages of at most 4096 characters."""
-    options = RenderOptions(points=None, all_quotes=all_quotes, show_quotes=show_quotes, ui_language=ui_language)
+    options = RenderOptions(
+        points=None, all_quotes=all_quotes, show_quotes=show_quotes, ui_language=ui_language
+    )
     document = render_digest(digest, options)
     if digest.summary.language.startswith("zh"):
         document = convert_script(document, chinese)

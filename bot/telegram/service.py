@@ -7,6 +7,7 @@ The ``*_job`` functions run in worker processes, so they live at module level
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import logging
 from collections.abc import Awaitable, Callable
@@ -64,10 +65,8 @@ def _give_memory_back() -> None:
     if _jobs_since_trim < TRIM_EVERY_JOBS:
         return
     _jobs_since_trim = 0
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
-        pass
 
 
 def text_job(text: str, max_quotes: int) -> Digest:
@@ -79,7 +78,11 @@ def points_job(digest: Digest, points: int, max_quotes: int) -> Digest:
     """The same article summarised to ``points`` points; no fetching, no re-extraction."""
     article = digest.article
     summary = summarise(
-        article.text, title=article.title, language=digest.summary.language, points=points, max_quotes=max_quotes
+        article.text,
+        title=article.title,
+        language=digest.summary.language,
+        points=points,
+        max_quotes=max_quotes,
     )
     return Digest(article, summary, list(digest.repairs), digest.seconds)
 
@@ -87,8 +90,13 @@ def points_job(digest: Digest, points: int, max_quotes: int) -> Digest:
 _WARM_UP_PAGE = (
     "<html><head><title>Warm up</title><meta charset='utf-8'></head><body><article>"
     + "<p>The council said on Monday that the new bridge would open in May, months ahead of plan. "
-    "\u201cWe are proud of the crews,\u201d said Anna Berg, the mayor.</p>" * 6
-    + "<p>\u5e02\u653f\u5e9c\u5468\u4e00\u8868\u793a\uff1a\u300c\u65b0\u6a4b\u5c07\u5728\u4e94\u6708\u958b\u901a\u3002\u300d</p>" * 6
+    "\u201cWe are proud of the crews,\u201d said Anna Berg, the mayor.</p>"
+    * 6
+    + (
+        "<p>\u5e02\u653f\u5e9c\u5468\u4e00\u8868\u793a\uff1a"
+        "\u300c\u65b0\u6a4b\u5c07\u5728\u4e94\u6708\u958b\u901a\u3002\u300d</p>"
+    )
+    * 6
     + "</article></body></html>"
 )
 
@@ -141,7 +149,9 @@ class Summaries:
         job = partial(self._cpu, partial(text_job, text, self._settings.max_quotes))
         return key, await self._cached(key, f"text:{len(text)} chars", job)
 
-    async def for_document(self, data: bytes, file_name: str | None, mime_type: str | None) -> tuple[str, Digest]:
+    async def for_document(
+        self, data: bytes, file_name: str | None, mime_type: str | None
+    ) -> tuple[str, Digest]:
         if len(data) > self._settings.max_document_bytes:
             raise TooLargeError("the document is too large")
         kind = document_type(file_name, mime_type)

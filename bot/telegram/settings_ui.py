@@ -10,12 +10,13 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.storage import ChatSettings
+from bot.storage.base import ChineseScript
 from bot.telegram.deps import chat_preferences, deps
 from bot.telegram.texts import text
 
 DEFAULT_SHOWN_POINTS = 5  # where "−"/"+" start from when the chat is on "auto"
 _ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
-_SCRIPTS = ("none", "simplified", "traditional")
+_SCRIPTS: tuple[ChineseScript, ...] = ("none", "simplified", "traditional")
 
 
 def settings_text(chat: ChatSettings, language: str, default_script: str = "none") -> str:
@@ -23,31 +24,60 @@ def settings_text(chat: ChatSettings, language: str, default_script: str = "none
     on_off = {True: text(language, "on"), False: text(language, "off")}
     points = str(chat.points) if chat.points else text(language, "settings_auto")
     names = {"en": "English", "zh": "中文"}
-    return "\n".join([
-        text(language, "settings_title"),
-        text(language, "settings_points", value=points),
-        text(language, "settings_language", value=names.get(language, language)),
-        text(language, "settings_chinese", value=text(language, f"script_{chat.chinese or default_script}")),
-        text(language, "settings_quotes", value=on_off[chat.show_quotes]),
-        text(language, "settings_autosummary", value=on_off[chat.auto_summarise]),
-    ])
+    return "\n".join(
+        [
+            text(language, "settings_title"),
+            text(language, "settings_points", value=points),
+            text(language, "settings_language", value=names.get(language, language)),
+            text(
+                language, "settings_chinese", value=text(language, f"script_{chat.chinese or default_script}")
+            ),
+            text(language, "settings_quotes", value=on_off[chat.show_quotes]),
+            text(language, "settings_autosummary", value=on_off[chat.auto_summarise]),
+        ]
+    )
 
 
-def settings_keyboard(chat: ChatSettings, language: str, default_script: str = "none") -> InlineKeyboardMarkup:
+def settings_keyboard(
+    chat: ChatSettings, language: str, default_script: str = "none"
+) -> InlineKeyboardMarkup:
     """One row per setting; callback data is ``s|<field>|<value>``."""
+
     def button(label: str, data: str, chosen: bool = False) -> InlineKeyboardButton:
         return InlineKeyboardButton(("✓ " if chosen else "") + label, callback_data=f"s|{data}")
 
-    return InlineKeyboardMarkup([
-        [button("−", "p|-"), button(text(language, "settings_auto"), "p|0", chat.points is None), button("+", "p|+")],
-        [button("English", "l|en", chat.language == "en"), button("中文", "l|zh", chat.language == "zh")],
-        [button(text(language, f"script_{s}"), f"c|{s}", (chat.chinese or default_script) == s) for s in _SCRIPTS],
-        [button(text(language, "settings_quotes", value=text(language, "off" if chat.show_quotes else "on")),
-                f"q|{0 if chat.show_quotes else 1}")],
-        [button(text(language, "settings_autosummary",
-                     value=text(language, "off" if chat.auto_summarise else "on")),
-                f"a|{0 if chat.auto_summarise else 1}")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("−", "p|-"),
+                button(text(language, "settings_auto"), "p|0", chat.points is None),
+                button("+", "p|+"),
+            ],
+            [button("English", "l|en", chat.language == "en"), button("中文", "l|zh", chat.language == "zh")],
+            [
+                button(text(language, f"script_{s}"), f"c|{s}", (chat.chinese or default_script) == s)
+                for s in _SCRIPTS
+            ],
+            [
+                button(
+                    text(
+                        language, "settings_quotes", value=text(language, "off" if chat.show_quotes else "on")
+                    ),
+                    f"q|{0 if chat.show_quotes else 1}",
+                )
+            ],
+            [
+                button(
+                    text(
+                        language,
+                        "settings_autosummary",
+                        value=text(language, "off" if chat.auto_summarise else "on"),
+                    ),
+                    f"a|{0 if chat.auto_summarise else 1}",
+                )
+            ],
+        ]
+    )
 
 
 def apply_choice(chat: ChatSettings, field: str, value: str, max_points: int) -> ChatSettings:
@@ -60,7 +90,7 @@ def apply_choice(chat: ChatSettings, field: str, value: str, max_points: int) ->
     if field == "l" and value in ("en", "zh"):
         return replace(chat, language=value)
     if field == "c" and value in _SCRIPTS:
-        return replace(chat, chinese=value)  # type: ignore[arg-type]
+        return replace(chat, chinese=value)
     if field == "q" and value in ("0", "1"):
         return replace(chat, show_quotes=value == "1")
     if field == "a" and value in ("0", "1"):
@@ -108,7 +138,8 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     try:
         await context.bot.edit_message_text(
             settings_text(chosen, language, shared.settings.convert_chinese),
-            chat_id=message.chat.id, message_id=message.message_id,
+            chat_id=message.chat.id,
+            message_id=message.message_id,
             reply_markup=settings_keyboard(chosen, language, shared.settings.convert_chinese),
         )
     except BadRequest as exc:

@@ -16,7 +16,8 @@ LANGUAGES = ("en", "zh")
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, dict[str, str]]:
     raw = resources.files("bot.telegram").joinpath("data/messages.json").read_text("utf-8")
-    return json.loads(raw)
+    catalogue: dict[str, dict[str, str]] = json.loads(raw)
+    return catalogue
 
 
 def text(language: str, key: str, **values: object) -> str:

@@ -32,14 +32,28 @@ def podman(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 
 def start_container(image: str, fake: FakeTelegram) -> None:
     podman(
-        "run", "-d", "--name", NAME, "--runtime", "runc", "--network", "host",
-        "-v", f"{VOLUME}:/data",
-        "-e", f"TELEGRAM_BOT_TOKEN={fake.token}",
-        "-e", f"KEYPOINT_BOT_API_URL={fake.api_url}",
-        "-e", "KEYPOINT_ALLOW_PRIVATE_ADDRESSES=1",
-        "-e", "KEYPOINT_POLL_TIMEOUT_SECONDS=1",
-        "-e", "KEYPOINT_WORKERS=1",
-        image, "run",
+        "run",
+        "-d",
+        "--name",
+        NAME,
+        "--runtime",
+        "runc",
+        "--network",
+        "host",
+        "-v",
+        f"{VOLUME}:/data",
+        "-e",
+        f"TELEGRAM_BOT_TOKEN={fake.token}",
+        "-e",
+        f"KEYPOINT_BOT_API_URL={fake.api_url}",
+        "-e",
+        "KEYPOINT_ALLOW_PRIVATE_ADDRESSES=1",
+        "-e",
+        "KEYPOINT_POLL_TIMEOUT_SECONDS=1",
+        "-e",
+        "KEYPOINT_WORKERS=1",
+        image,
+        "run",
     )
 
 
@@ -49,7 +63,9 @@ def wait_polling(fake: FakeTelegram, since: int) -> None:
 
 def settings_text(fake: FakeTelegram, user: dict, chat: dict) -> tuple[str, object]:
     mark = fake.mark()
-    fake.send(fake.message(chat, user, "/settings", entities=[{"type": "bot_command", "offset": 0, "length": 9}]))
+    fake.send(
+        fake.message(chat, user, "/settings", entities=[{"type": "bot_command", "offset": 0, "length": 9}])
+    )
     sent = fake.wait_sent(user["id"], since=mark, timeout=30)[0]
     return sent.params["text"], sent
 
@@ -93,13 +109,19 @@ def main() -> int:
             while health.returncode != 0 and time.monotonic() < deadline:
                 time.sleep(2)
                 health = podman("healthcheck", "run", NAME, check=False)
-            status = podman("inspect", NAME, "--format", "{{.State.Health.Status}}", check=False).stdout.strip()
-            check(health.returncode == 0 and status == "healthy", f"the health check turns healthy ({status})")
+            status = podman(
+                "inspect", NAME, "--format", "{{.State.Health.Status}}", check=False
+            ).stdout.strip()
+            check(
+                health.returncode == 0 and status == "healthy", f"the health check turns healthy ({status})"
+            )
 
             before, settings_message = settings_text(fake, user, chat)
             mark = fake.mark()
             fake.press(settings_message, "s|q|0", user)  # quotes off
-            fake.wait_for(lambda calls: any(c.method == "editMessageText" for c in calls), timeout=30, since=mark)
+            fake.wait_for(
+                lambda calls: any(c.method == "editMessageText" for c in calls), timeout=30, since=mark
+            )
             after, _ = settings_text(fake, user, chat)
             check(after != before, "a settings button changes the chat's settings")
 
@@ -117,8 +139,10 @@ def main() -> int:
             mark = fake.mark()
             fake.send(fake.message(chat, user, pages.url("/library")))
             again = fake.wait_sent(user["id"], since=mark, timeout=60)[-1]
-            check("Elmbridge library" in again.params["text"] and len(pages.requests) == fetched_before,
-                  "the summary cache in /data survives a restart (no second fetch)")
+            check(
+                "Elmbridge library" in again.params["text"] and len(pages.requests) == fetched_before,
+                "the summary cache in /data survives a restart (no second fetch)",
+            )
             check(fake.token not in podman("logs", NAME).stderr, "the token never appears in the logs")
     finally:
         podman("rm", "-f", NAME, check=False)

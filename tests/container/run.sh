@@ -86,10 +86,30 @@ print("summary ok:", len(record["points"]), "points")
 PY
 }
 
+locked_versions() {
+  step "the image holds the locked versions"
+  "${podman_run[@]}" --rm --no-healthcheck --entrypoint python3 "$image" -c \
+    'import importlib.metadata as m; print("\n".join(f"{d.name}=={d.version}" for d in m.distributions()))' \
+    > "$cache/image-versions.txt"
+  "$python" - "$root/requirements/runtime.lock" "$cache/image-versions.txt" <<'PY'
+import re, sys
+from packaging.utils import canonicalize_name as name
+def pins(path):
+    return {name(m[1]): m[2] for m in re.finditer(r"^([A-Za-z0-9][\w.-]*)==([^\s;\\]+)", open(path).read(), re.M)}
+locked, image = pins(sys.argv[1]), pins(sys.argv[2])
+# pip, setuptools and wheel are removed from the image after the build.
+differ = {p: (v, image.get(p)) for p, v in locked.items() if p in image and image[p] != v}
+assert not differ, differ
+assert image.get("python-telegram-bot") == locked["python-telegram-bot"], image.get("python-telegram-bot")
+print(f"{len(image)} distributions, all at their locked versions (python-telegram-bot {image['python-telegram-bot']})")
+PY
+}
+
 install_tools
 configure_podman
 build_base
 build_image
+locked_versions
 summarise_file
 step "the bot in the container against the fake Bot API server"
 "$python" "$root/tests/container/harness.py" --image "$image"

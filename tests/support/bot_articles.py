@@ -32,9 +32,9 @@ def article_html(title: str, paragraphs: list[str], *, escape_title: bool = True
     shown_title = html.escape(title) if escape_title else title
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     page = (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{shown_title}</title></head><body><nav><a href=\"/\">Home</a></nav>"
-        f"<article><h1>{shown_title}</h1><p class=\"byline\">By a staff reporter</p>{body}</article>"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<title>{shown_title}</title></head><body><nav><a href="/">Home</a></nav>'
+        f'<article><h1>{shown_title}</h1><p class="byline">By a staff reporter</p>{body}</article>'
         "<footer>Elmbridge Gazette</footer></body></html>"
     )
     return page.encode("utf-8")
@@ -56,7 +56,8 @@ def hostile_page() -> bytes:
         "Residents who saw odd symbols such as &amp; or &lt; in the timetable were asked to refresh the "
         "page, because cached copies could still show the broken text for a day.",
         "\u201cNobody's data was exposed <really>,\u201d said Tom Reyes, the council's security adviser.",
-    ] + LIBRARY_PARAGRAPHS[3:8]
+        *LIBRARY_PARAGRAPHS[3:8],
+    ]
     return article_html("Tags & <script>alert('x')</script> <b>unbalanced", paragraphs)
 
 
@@ -73,7 +74,8 @@ def long_page(target_chars: int = 40_000) -> tuple[bytes, int]:
         )
         paragraphs.append(
             f"\u201cThe tram has changed the way our street {n + 1} works, and the mornings are much calmer "
-            f"now that fewer people drive to the station,\u201d said {speaker}, who lives near stop number {n + 1}."
+            f"now that fewer people drive to the station,\u201d said {speaker}, "
+            f"who lives near stop number {n + 1}."
         )
         n += 1
     page = article_html("How the new tram line changed forty districts", paragraphs)
@@ -87,12 +89,12 @@ def pasted_text() -> str:
 
 def simple_pdf(lines: list[str]) -> bytes:
     """A minimal one-page PDF (Helvetica, one text line per entry) built by hand."""
+
     def escape(line: str) -> str:
         return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
     text_ops = ["BT", "/F1 10 Tf", "12 TL", "40 800 Td"]
-    for line in lines:
-        text_ops.append(f"({escape(line)}) Tj T*")
+    text_ops.extend(f"({escape(line)}) Tj T*" for line in lines)
     text_ops.append("ET")
     stream = "\n".join(text_ops).encode("latin-1")
     objects = [

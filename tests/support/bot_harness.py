@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,17 +54,26 @@ def bot_process_env(fake: FakeTelegram, folder: Path, **extra: str) -> dict[str,
     }
 
 
-@contextmanager
+@contextlib.contextmanager
 def running_bot(fake: FakeTelegram, settings: Settings) -> Iterator[Application]:
     """The bot serving ``fake`` until the block ends (polling or webhook, per settings)."""
     application = build_application(settings)
     failure: list[BaseException] = []
+    # The thread gets its own loop, set before PTB looks for one: how run_polling finds
+    # "the current loop" outside the main thread differs between 22.x releases
+    # (22.1 calls asyncio.get_event_loop(), which raises in a non-main thread).
+    loop = asyncio.new_event_loop()
 
     def run() -> None:
+        asyncio.set_event_loop(loop)
         try:
             serve(application, settings, stop_signals=None)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
+        except BaseException as exc:  # reported to the test below
             failure.append(exc)
+        finally:
+            asyncio.set_event_loop(None)
+            if not loop.is_closed():
+                loop.close()
 
     mark = fake.mark()
     thread = threading.Thread(target=run, name="keypoint-bot", daemon=True)
@@ -75,8 +85,7 @@ def running_bot(fake: FakeTelegram, settings: Settings) -> Iterator[Application]
     try:
         yield application
     finally:
-        loop = application.bot_data.get("loop")
-        if loop is not None and not loop.is_closed():
+        with contextlib.suppress(RuntimeError):  # the loop closed already: the bot has stopped
             loop.call_soon_threadsafe(application.stop_running)
         thread.join(timeout=30)
         if failure:

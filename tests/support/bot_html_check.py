@@ -12,8 +12,22 @@ import re
 
 MAX_TEXT = 4096
 ALLOWED = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-    "a", "code", "pre", "blockquote", "tg-emoji",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
 }
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^<>]*?)?)\s*(/?)>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});")
@@ -45,7 +59,9 @@ def plain_text(document: str) -> str:
                 raise ParseError(f'Unsupported start tag "{name}" at byte offset {i}')
             if closing:
                 if not stack or stack[-1] != name:
-                    raise ParseError(f'Unmatched end tag at byte offset {i}, expected "</{stack[-1] if stack else ""}>"')
+                    raise ParseError(
+                        f'Unmatched end tag at byte offset {i}, expected "</{stack[-1] if stack else ""}>"'
+                    )
                 stack.pop()
             else:
                 _check_attributes(name, attrs, i)

@@ -33,8 +33,14 @@ def run(kind: str, count: int, rate: float) -> str:
             paragraphs = [f"Item {i}. {p}" for p in LIBRARY_PARAGRAPHS]  # distinct pages, same length
             pages.pages[f"/p{i}"] = Page(article_html(f"Story {i}", paragraphs))
         settings = bot_settings(
-            fake, Path(folder) / "bot.sqlite3", log_level="WARNING", workers=2, api_rate_per_second=10_000,
-            user_rate_per_minute=1000, chat_rate_per_minute=1000, placeholder_delay_seconds=5,
+            fake,
+            Path(folder) / "bot.sqlite3",
+            log_level="WARNING",
+            workers=2,
+            api_rate_per_second=10_000,
+            user_rate_per_minute=1000,
+            chat_rate_per_minute=1000,
+            placeholder_delay_seconds=5,
         )
         with running_bot(fake, settings):
             if kind == "cached":  # warm the cache once
@@ -61,8 +67,10 @@ def run(kind: str, count: int, rate: float) -> str:
     latencies = sorted(times[user] - asked[user] for user in asked)
     p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
     achieved = count / (max(times.values()) - started)
-    return (f"| {kind} | {count} | {rate:.0f}/s | {achieved:.1f}/s | "
-            f"{statistics.median(latencies) * 1000:.0f} ms | {p95 * 1000:.0f} ms |")
+    return (
+        f"| {kind} | {count} | {rate:.0f}/s | {achieved:.1f}/s | "
+        f"{statistics.median(latencies) * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
+    )
 
 
 def main() -> int:

@@ -37,11 +37,18 @@ def _update_line(update: dict[str, Any]) -> str:
         message = update["message"]
         who, chat = message["from"]["first_name"], message["chat"]
         where = "private" if chat["type"] == "private" else f"group {chat.get('title')}"
-        reply = f" (replying to #{message['reply_to_message']['message_id']})" if "reply_to_message" in message else ""
+        reply = (
+            f" (replying to #{message['reply_to_message']['message_id']})"
+            if "reply_to_message" in message
+            else ""
+        )
         return f"[{where}] {who} #{message['message_id']}{reply}:\n" + _indent(message.get("text", ""))
     if "callback_query" in update:
         query = update["callback_query"]
-        return f"[button] {query['from']['first_name']} presses {query['data']!r} on #{query['message']['message_id']}"
+        return (
+            f"[button] {query['from']['first_name']} presses {query['data']!r} "
+            f"on #{query['message']['message_id']}"
+        )
     return f"[update] {sorted(update)}"
 
 
@@ -81,15 +88,21 @@ def main() -> int:
             fake.send(fake.message(chat, ada, f"What does this say? {url}"))
             reply = fake.answer(ada["id"], since=mark)
             mark = fake.mark()
-            more = next(b["callback_data"] for row in reply.params["reply_markup"]["inline_keyboard"]
-                        for b in row if b["text"] == "More")
+            more = next(
+                b["callback_data"]
+                for row in reply.params["reply_markup"]["inline_keyboard"]
+                for b in row
+                if b["text"] == "More"
+            )
             fake.press(reply, more, ada)
             fake.wait_for(lambda calls: [c for c in calls if c.method == "editMessageText"], since=mark)
 
             group = fake.group(-100777, "Book club")
             ben = fake.user(502, "Ben")
             mark = fake.mark()
-            shared = fake.send(fake.message(group, ben, f"Our library is in the news: {pages.url('/library')}"))
+            shared = fake.send(
+                fake.message(group, ben, f"Our library is in the news: {pages.url('/library')}")
+            )
             time.sleep(0.5)  # auto-summary is off by default: the bot stays quiet
             fake.send(fake.message(group, ada, f"/tldr@{BOT_USERNAME}", reply_to=shared))
             fake.wait_sent(group["id"], since=mark)

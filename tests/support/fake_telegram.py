@@ -66,7 +66,7 @@ def _entities_for(text: str) -> list[dict[str, Any]]:
 class FakeTelegram:
     """The server plus a small API for tests: inject updates, read the records."""
 
-    def __init__(self, token: str = "123456:TEST-token-for-the-fake-server") -> None:
+    def __init__(self, token: str = "123456:TEST-token-for-the-fake-server") -> None:  # noqa: S107  # fake token for the test server
         self.token = token
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # everything the bot sent, as now shown
@@ -80,7 +80,7 @@ class FakeTelegram:
         # "truncate" (answer cut off mid-body), "hang" (no answer until the client gives up)
         self.faults: dict[str, list[str]] = {}
         self.fault_log: list[tuple[str, str]] = []
-        self.blocked: set[int] = set()  # chats where sendMessage answers 403 (user blocked the bot)  # method → retry_after values to answer with first
+        self.blocked: set[int] = set()  # chats where sendMessage answers 403 (user blocked the bot)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -132,13 +132,22 @@ class FakeTelegram:
 
     def wait_sent(self, chat_id: int, count: int = 1, since: int = 0, timeout: float = 10.0) -> list[Call]:
         """The first ``count`` successful sendMessage calls to ``chat_id`` after ``since``."""
+
         def sent(calls: list[Call]) -> list[Call] | None:
-            found = [c for c in calls if c.method == "sendMessage" and c.ok and int(c.params["chat_id"]) == chat_id]
+            found = [
+                c for c in calls if c.method == "sendMessage" and c.ok and int(c.params["chat_id"]) == chat_id
+            ]
             return found[:count] if len(found) >= count else None
+
         return self.wait_for(sent, timeout, since)
 
-    def answer(self, chat_id: int, since: int = 0, timeout: float = 10.0,
-               placeholders: tuple[str, ...] = ("Reading…", "正在阅读…")) -> Call:
+    def answer(
+        self,
+        chat_id: int,
+        since: int = 0,
+        timeout: float = 10.0,
+        placeholders: tuple[str, ...] = ("Reading…", "正在阅读…"),
+    ) -> Call:
         """The bot's first answer in ``chat_id`` after ``since``; when that was a "working"
         placeholder, the edit that replaced it (its result is the final message)."""
         first = self.wait_sent(chat_id, since=since, timeout=timeout)[0]
@@ -147,8 +156,17 @@ class FakeTelegram:
         message_id = first.result["message_id"]
 
         def edited(calls: list[Call]) -> Call | None:
-            return next((c for c in calls if c.method == "editMessageText" and c.ok
-                         and int(c.params.get("message_id") or 0) == message_id), None)
+            return next(
+                (
+                    c
+                    for c in calls
+                    if c.method == "editMessageText"
+                    and c.ok
+                    and int(c.params.get("message_id") or 0) == message_id
+                ),
+                None,
+            )
+
         return self.wait_for(edited, timeout, since)
 
     def mark(self) -> int:
@@ -185,7 +203,10 @@ class FakeTelegram:
     ) -> dict[str, Any]:
         """A message as Telegram would deliver it (entities computed unless given)."""
         body: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user,
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
         }
         if text is not None:
             body["text"] = text
@@ -198,7 +219,11 @@ class FakeTelegram:
         if document is not None:
             body["document"] = document
         if forwarded_from is not None:
-            body["forward_origin"] = {"type": "user", "date": int(time.time()) - 60, "sender_user": forwarded_from}
+            body["forward_origin"] = {
+                "type": "user",
+                "date": int(time.time()) - 60,
+                "sender_user": forwarded_from,
+            }
         if thread_id is not None:
             body["message_thread_id"] = thread_id
             body["is_topic_message"] = True
@@ -219,22 +244,45 @@ class FakeTelegram:
         """Register a file the bot can download and return its Document object."""
         file_id = f"file-{next(self._ids)}"
         self.files[file_id] = (f"documents/{file_id}-{file_name}", data)
-        return {"file_id": file_id, "file_unique_id": file_id + "u", "file_name": file_name,
-                "mime_type": mime_type, "file_size": len(data)}
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
 
     def press(self, sent: Call, data: str, user: dict[str, Any]) -> str:
         """Press the button with callback ``data`` under the message ``sent`` created."""
         message = self.messages[(int(sent.result["chat"]["id"]), int(sent.result["message_id"]))]
         query_id = f"cq-{next(self._ids)}"
-        self.inject({"callback_query": {"id": query_id, "from": user, "chat_instance": "ci-1",
-                                        "message": message, "data": data}})
+        self.inject(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "chat_instance": "ci-1",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
     def press_inline(self, inline_message_id: str, data: str, user: dict[str, Any]) -> str:
         """Press a button under a message that was sent through inline mode."""
         query_id = f"cq-{next(self._ids)}"
-        self.inject({"callback_query": {"id": query_id, "from": user, "chat_instance": "ci-2",
-                                        "inline_message_id": inline_message_id, "data": data}})
+        self.inject(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "chat_instance": "ci-2",
+                    "inline_message_id": inline_message_id,
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
     def inline(self, user: dict[str, Any], query: str) -> str:
@@ -263,8 +311,12 @@ class FakeTelegram:
             if update is None or self.webhook is None:
                 return
             url, secret = self.webhook
-            request = urllib.request.Request(url, data=json.dumps(update).encode(), method="POST",
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                url,
+                data=json.dumps(update).encode(),
+                method="POST",
+                headers={"Content-Type": "application/json"},
+            )
             if secret:
                 request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
             for _attempt in range(50):  # Telegram retries too while the bot is not yet listening
@@ -288,7 +340,7 @@ class FakeTelegram:
                 prefix = f"/file/bot{fake.token}/"
                 path = unquote(self.path)  # PTB percent-encodes the path (the token's ":")
                 if path.startswith(prefix):
-                    wanted = path[len(prefix):]
+                    wanted = path[len(prefix) :]
                     for path, data in fake.files.values():
                         if path == wanted:
                             self._reply(200, data, "application/octet-stream")
@@ -363,8 +415,12 @@ class FakeTelegram:
             seconds = retry.pop(0)
             error = f"Too Many Requests: retry after {seconds}"
             self._record(Call(method, params, False, error=error))
-            return 429, {"ok": False, "error_code": 429, "description": error,
-                         "parameters": {"retry_after": seconds}}
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": error,
+                "parameters": {"retry_after": seconds},
+            }
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         handler = getattr(self, f"_m_{method}", None)
@@ -401,8 +457,15 @@ class FakeTelegram:
     # Each _m_<method> returns the result or raises _ApiError.
 
     def _m_getMe(self, _params: dict[str, Any]) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Keypoint", "username": BOT_USERNAME,
-                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Keypoint",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
 
     def _m_deleteWebhook(self, _params: dict[str, Any]) -> bool:
         with self._lock:
@@ -425,8 +488,11 @@ class FakeTelegram:
         return True
 
     def _m_getWebhookInfo(self, _params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": self.webhook[0] if self.webhook else "", "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self.webhook[0] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands") or []
@@ -453,8 +519,11 @@ class FakeTelegram:
         message_id = next(self._message_ids)
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
         message: dict[str, Any] = {
-            "message_id": message_id, "date": int(time.time()), "chat": chat,
-            "from": self._m_getMe({}), "text": text,
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._m_getMe({}),
+            "text": text,
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
@@ -476,8 +545,10 @@ class FakeTelegram:
         if message is None:
             raise _ApiError("Bad Request: message to edit not found")
         if message.get("text") == text and message.get("reply_markup") == params.get("reply_markup"):
-            raise _ApiError("Bad Request: message is not modified: specified new message content and reply "
-                            "markup are exactly the same as a current content and reply markup of the message")
+            raise _ApiError(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
         message = dict(message, text=text, edit_date=int(time.time()))
         message.pop("reply_markup", None)
         if params.get("reply_markup"):
@@ -505,30 +576,49 @@ class FakeTelegram:
     def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = int(params["user_id"])
         status = self.members.get((int(params["chat_id"]), user_id), "member")
-        member: dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "U"}}
+        member: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user_id, "is_bot": False, "first_name": "U"},
+        }
         if status == "administrator":
-            member.update(can_be_edited=False, can_manage_chat=True, can_change_info=True,
-                          can_delete_messages=True, can_invite_users=True, can_restrict_members=True,
-                          can_pin_messages=True, can_promote_members=False, is_anonymous=False,
-                          can_manage_video_chats=True, can_post_stories=False, can_edit_stories=False,
-                          can_delete_stories=False)
+            member.update(
+                can_be_edited=False,
+                can_manage_chat=True,
+                can_change_info=True,
+                can_delete_messages=True,
+                can_invite_users=True,
+                can_restrict_members=True,
+                can_pin_messages=True,
+                can_promote_members=False,
+                is_anonymous=False,
+                can_manage_video_chats=True,
+                can_post_stories=False,
+                can_edit_stories=False,
+                can_delete_stories=False,
+            )
         elif status == "creator":
             member.update(is_anonymous=False)
         return member
 
     def _m_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         chat_id = int(params["chat_id"])
-        return [self._m_getChatMember({"chat_id": chat_id, "user_id": user})
-                for (chat, user), status in self.members.items()
-                if chat == chat_id and status in ("administrator", "creator")]
+        return [
+            self._m_getChatMember({"chat_id": chat_id, "user_id": user})
+            for (chat, user), status in self.members.items()
+            if chat == chat_id and status in ("administrator", "creator")
+        ]
 
     def _m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         entry = self.files.get(params.get("file_id", ""))
         if entry is None:
             raise _ApiError("Bad Request: invalid file_id")
         path, data = entry
-        return {"file_id": params["file_id"], "file_unique_id": params["file_id"] + "u",
-                "file_size": len(data), "file_path": path}
+        return {
+            "file_id": params["file_id"],
+            "file_unique_id": params["file_id"] + "u",
+            "file_size": len(data),
+            "file_path": path,
+        }
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -565,8 +655,15 @@ def _validate_markup(markup: dict[str, Any] | None) -> None:
 
 
 _JSON_FIELDS = {
-    "reply_markup", "reply_parameters", "link_preview_options", "results", "commands", "entities",
-    "allowed_updates", "button", "scope",
+    "reply_markup",
+    "reply_parameters",
+    "link_preview_options",
+    "results",
+    "commands",
+    "entities",
+    "allowed_updates",
+    "button",
+    "scope",
 }
 
 

@@ -13,7 +13,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from bot.config import Settings
 from bot.errors import UnreachableError
@@ -77,10 +77,8 @@ class RawServer:
 
     def stop(self) -> None:
         self._stop.set()
-        try:
+        with suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
-        except OSError:
-            pass
         self._thread.join(timeout=2)
         self._sock.close()
 

@@ -34,7 +34,7 @@ class PageServer:
             def log_message(self, format: str, *args: object) -> None:  # quiet
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
                 entry = server.pages.get(self.path.split("?")[0])
                 if entry is None:
