@@ -77,6 +77,11 @@ class Settings(BaseSettings):
 
     # Storage and limits
     db_path: Path = Path("keypoint.sqlite3")
+    # postgresql://user@host/db for replicas (SecretStr: it may hold a password); unset: db_path.
+    database_url: SecretStr | None = None
+    # redis://host:6379/0: coordination between replicas (updates, fetches, limits).
+    redis_url: SecretStr | None = None
+    retention_days: float = 30.0
     cache_ttl_seconds: int = 86_400
     user_rate_per_minute: int = 10
     chat_rate_per_minute: int = 30

@@ -1,23 +1,31 @@
-"""Storage: URL normalisation, digest (de)serialisation, SQLite settings and cache."""
+"""Storage: URL normalisation, digest (de)serialisation, and one contract for the
+settings and digest cache that SQLite and PostgreSQL both keep."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.models import Article, Digest, Quote, Summary
 from bot.storage import (
     ChatSettings,
+    PostgresStorage,
     SQLiteStorage,
+    Storage,
     content_key,
     digest_from_json,
     digest_to_json,
     normalise_url,
     url_key,
 )
+from bot.storage.postgres import PURGE_LOCK
+from tests.support.services import fresh_database
 
 
 @pytest.mark.parametrize(
@@ -69,45 +77,120 @@ def test_digests_cached_before_point_speakers_existed_still_load() -> None:
     assert again.summary.speaker_of_point(1) is None
 
 
-async def test_sqlite_keeps_settings_and_digests_across_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "store.sqlite3"
-    store = SQLiteStorage(path)
-    await store.open()
-    assert await store.get_chat_settings(42) == ChatSettings()
-    chosen = ChatSettings(
-        points=4, language="zh", chinese="traditional", auto_summarise=True, show_quotes=False
-    )
-    await store.set_chat_settings(42, chosen)
-    await store.put_digest("k1", _digest(), "https://e.org/")
-    await store.close()
-
-    reopened = SQLiteStorage(path)
-    await reopened.open()
-    assert await reopened.get_chat_settings(42) == chosen
-    assert await reopened.get_chat_settings(43) == ChatSettings()
-    assert await reopened.get_digest("k1", 60) == _digest()
-    assert await reopened.get_digest("missing") is None
-    await reopened.close()
+# A backend: given a retention, a context that yields a factory of stores on one
+# database (a second store from the same factory sees what the first wrote).
+Backend = Callable[[float], AbstractAsyncContextManager[Callable[[], Storage]]]
 
 
-async def test_cache_entries_expire_for_answers_but_not_for_buttons(tmp_path: Path) -> None:
-    store = SQLiteStorage(tmp_path / "s.sqlite3")
-    await store.open()
-    await store.put_digest("k", _digest(), "src")
-    await asyncio.sleep(0.05)
-    assert await store.get_digest("k", 0.01) is None  # too old to answer a new request
-    assert await store.get_digest("k", None) == _digest()  # still there for old buttons
-    await store.close()
+def _sqlite_backend(tmp_path: Path) -> Backend:
+    @asynccontextmanager
+    async def backend(retention: float) -> AsyncIterator[Callable[[], Storage]]:
+        path = tmp_path / "sub" / "store.sqlite3"
+        yield lambda: SQLiteStorage(path, retention_seconds=retention)
+
+    return backend
 
 
-async def test_old_digests_are_purged_on_open(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite3"
-    store = SQLiteStorage(path)
-    await store.open()
-    await store.put_digest("k", _digest(), "src")
-    await store.close()
-    await asyncio.sleep(0.05)
-    short = SQLiteStorage(path, retention_seconds=0.01)
-    await short.open()
-    assert await short.get_digest("k") is None
-    await short.close()
+@asynccontextmanager
+async def _postgres_backend(retention: float) -> AsyncIterator[Callable[[], Storage]]:
+    async with fresh_database() as url:
+        yield lambda: PostgresStorage(url, retention_seconds=retention)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.replicas)])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    return _sqlite_backend(tmp_path) if request.param == "sqlite" else _postgres_backend
+
+
+async def test_keeps_settings_and_digests_across_reopen(backend: Backend) -> None:
+    async with backend(3600) as new_store:
+        store = new_store()
+        await store.open()
+        assert await store.get_chat_settings(42) == ChatSettings()
+        chosen = ChatSettings(
+            points=4, language="zh", chinese="traditional", auto_summarise=True, show_quotes=False
+        )
+        await store.set_chat_settings(42, chosen)
+        await store.put_digest("k1", _digest(), "https://e.org/")
+        await store.close()
+
+        reopened = new_store()
+        await reopened.open()
+        assert await reopened.get_chat_settings(42) == chosen
+        assert await reopened.get_chat_settings(43) == ChatSettings()
+        assert await reopened.get_digest("k1", 60) == _digest()
+        assert await reopened.get_digest("missing") is None
+        await reopened.close()
+
+
+async def test_cache_entries_expire_for_answers_but_not_for_buttons(backend: Backend) -> None:
+    async with backend(3600) as new_store:
+        store = new_store()
+        await store.open()
+        await store.put_digest("k", _digest(), "src")
+        await asyncio.sleep(0.05)
+        assert await store.get_digest("k", 0.01) is None  # too old to answer a new request
+        assert await store.get_digest("k", None) == _digest()  # still there for old buttons
+        await store.close()
+
+
+async def test_a_digest_stored_again_replaces_the_first(backend: Backend) -> None:
+    async with backend(3600) as new_store:
+        store = new_store()
+        await store.open()
+        await store.put_digest("k", _digest(), "src")
+        newer = digest_from_json(digest_to_json(_digest()).replace("More text.", "Other text."))
+        await store.put_digest("k", newer, "src")
+        assert await store.get_digest("k") == newer
+        await store.close()
+
+
+async def test_old_digests_are_purged(backend: Backend) -> None:
+    async with backend(0.05) as new_store:
+        store = new_store()
+        await store.open()
+        await store.put_digest("old", _digest(), "src")
+        await asyncio.sleep(0.1)
+        await store.put_digest("new", _digest(), "src")
+        assert await store.purge_expired() == 1
+        assert await store.get_digest("old") is None
+        assert await store.get_digest("new") == _digest()
+        await store.close()
+
+
+@pytest.mark.replicas
+async def test_settings_written_by_one_store_are_read_by_another_at_once() -> None:
+    # Two replicas on one PostgreSQL: no replica may answer from a stale copy.
+    async with _postgres_backend(3600) as new_store:
+        first, second = new_store(), new_store()
+        await first.open()
+        await second.open()
+        assert await second.get_chat_settings(7) == ChatSettings()
+        await first.set_chat_settings(7, ChatSettings(points=2))
+        assert await second.get_chat_settings(7) == ChatSettings(points=2)
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.replicas
+async def test_replicas_starting_together_migrate_once() -> None:
+    async with fresh_database() as url:
+        stores = [PostgresStorage(url) for _ in range(3)]
+        await asyncio.gather(*(store.open() for store in stores))  # each migrates under the lock
+        assert [await store.migrate() for store in stores] == [0, 0, 0]  # nothing left to apply
+        await asyncio.gather(*(store.close() for store in stores))
+
+
+@pytest.mark.replicas
+async def test_one_replica_purges_at_a_time() -> None:
+    async with fresh_database() as url:
+        first, second = PostgresStorage(url), PostgresStorage(url)
+        await first.open()
+        await second.open()
+        holder = await asyncpg.connect(url)  # another replica, mid-purge
+        await holder.execute("SELECT pg_advisory_lock($1)", PURGE_LOCK)
+        assert await second.purge_expired() is None
+        await holder.close()  # its session ends, and the lock with it
+        assert await second.purge_expired() == 0
+        await first.close()
+        await second.close()

@@ -42,3 +42,6 @@ class Storage(Protocol):
 
     async def put_digest(self, key: str, digest: Digest, source: str) -> None:
         """Store ``digest`` under ``key``; ``source`` is the URL or a short description."""
+
+    async def purge_expired(self) -> int | None:
+        """Delete digests past retention: how many, or ``None`` if another replica is at it."""

@@ -36,7 +36,8 @@ class SQLiteStorage:
 
     Chat settings are also kept in memory: every update reads them, and this
     process is the only writer. Digests older than ``retention_seconds`` are
-    removed when the store opens (buttons on older replies then say "expired").
+    removed when the store opens and by :meth:`purge_expired` (buttons on older
+    replies then say "expired").
     """
 
     def __init__(self, path: Path | str, *, retention_seconds: float = 30 * 86_400) -> None:
@@ -52,8 +53,14 @@ class SQLiteStorage:
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.executescript(_SCHEMA)
-        await self._db.execute("DELETE FROM digests WHERE created < ?", (time.time() - self._retention,))
-        await self._db.commit()
+        await self.purge_expired()
+
+    async def purge_expired(self) -> int:
+        cursor = await self._conn.execute(
+            "DELETE FROM digests WHERE created < ?", (time.time() - self._retention,)
+        )
+        await self._conn.commit()
+        return cursor.rowcount
 
     async def close(self) -> None:
         if self._db is not None:

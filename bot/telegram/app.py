@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -27,11 +28,12 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.fetch import Fetcher
-from bot.storage import SQLiteStorage, Storage
+from bot.storage import Storage, storage_for
 from bot.telegram import handlers
 from bot.telegram.deps import BotApplication, Deps
-from bot.telegram.limits import MessageRateLimiter, RequestLimits
+from bot.telegram.limits import MessageRateLimiter, RequestLimits, SharedRateLimiter
 from bot.telegram.logsafe import configure_logging
+from bot.telegram.replicas import AnotherPollerError, Coordination, LocalCoordination, RedisCoordination
 from bot.telegram.service import Summaries
 from bot.telegram.settings_ui import settings_button, settings_command
 from bot.telegram.texts import LANGUAGES, text
@@ -39,6 +41,7 @@ from bot.telegram.texts import LANGUAGES, text
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30.0
+PURGE_SECONDS = 3600.0
 # What PTB installs by default: SIGTERM is how Docker and systemd stop the bot.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 MENU = ("summary", "tldr", "settings", "help")
@@ -54,10 +57,30 @@ def file_url_for(settings: Settings) -> str:
     return base.rstrip("/") + "/file/bot"
 
 
+def coordination_for(settings: Settings) -> Coordination:
+    """Redis-shared coordination when ``redis_url`` is set (replicas), else this process alone."""
+    if settings.redis_url is None:
+        return LocalCoordination(RequestLimits(settings.user_rate_per_minute, settings.chat_rate_per_minute))
+    bot_id = (settings.token or "").split(":", 1)[0]  # the public bot id, never the secret part
+    return RedisCoordination(
+        settings.redis_url.get_secret_value(),
+        bot_id,
+        user_per_minute=settings.user_rate_per_minute,
+        chat_per_minute=settings.chat_rate_per_minute,
+        lock_seconds=settings.total_timeout * 3,
+    )
+
+
 def build_application(settings: Settings, storage: Storage | None = None) -> BotApplication:
     """The application with every handler wired; resources open in ``post_init``."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    coordination = coordination_for(settings)
+    rate_limiter: BaseRateLimiter[int] = (
+        SharedRateLimiter(coordination, max_retries=3)
+        if isinstance(coordination, RedisCoordination)
+        else MessageRateLimiter(overall_max_rate=settings.api_rate_per_second, max_retries=3)
+    )
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -66,14 +89,13 @@ def build_application(settings: Settings, storage: Storage | None = None) -> Bot
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .rate_limiter(MessageRateLimiter(overall_max_rate=settings.api_rate_per_second, max_retries=3))
+        .rate_limiter(rate_limiter)
         .concurrent_updates(True)
         .post_init(_open_resources)
         .post_shutdown(_close_resources)
         .build()
     )
-    limits = RequestLimits(settings.user_rate_per_minute, settings.chat_rate_per_minute)
-    application.bot_data["deps"] = Deps(settings, storage or SQLiteStorage(settings.db_path), limits)
+    application.bot_data["deps"] = Deps(settings, storage or storage_for(settings), coordination)
     _add_handlers(application)
     return application
 
@@ -114,8 +136,11 @@ async def _open_resources(application: BotApplication) -> None:
     shared: Deps = application.bot_data["deps"]
     settings = shared.settings
     await shared.storage.open()
-    shared.summaries = Summaries(settings, shared.storage, Fetcher(settings))
+    if settings.mode == "polling":
+        await shared.coordination.claim_poller()
+    shared.summaries = Summaries(settings, shared.storage, Fetcher(settings), shared.coordination)
     await shared.summaries.start()
+    application.bot_data["purge"] = asyncio.create_task(_purge_periodically(shared.storage))
     for language in LANGUAGES:
         commands = [BotCommand(name, text(language, f"cmd_{name}")) for name in MENU]
         await application.bot.set_my_commands(commands, language_code=None if language == "en" else language)
@@ -126,14 +151,29 @@ async def _open_resources(application: BotApplication) -> None:
 
 async def _close_resources(application: BotApplication) -> None:
     shared: Deps = application.bot_data["deps"]
-    heartbeat = application.bot_data.pop("heartbeat", None)
-    if heartbeat is not None:
-        heartbeat.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await heartbeat
+    for name in ("heartbeat", "purge"):
+        task = application.bot_data.pop(name, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     if shared.summaries is not None:
         await shared.summaries.close()
+    await shared.coordination.close()
     await shared.storage.close()
+
+
+async def _purge_periodically(storage: Storage) -> None:
+    """Delete expired digests every hour; with PostgreSQL one replica at a time does it."""
+    while True:
+        await asyncio.sleep(PURGE_SECONDS)
+        try:
+            purged = await storage.purge_expired()
+        except Exception:  # a database hiccup must not end the loop
+            log.exception("purging expired digests failed")
+            continue
+        if purged is not None:
+            log.info("purged %d expired digests", purged)
 
 
 async def _heartbeat(path: Path) -> None:
@@ -153,7 +193,9 @@ def serve(
     """
     if settings.mode == "webhook":
         # Without a configured secret, a fresh random one per start: Telegram gets it with
-        # setWebhook, so only Telegram can post updates to the listener.
+        # setWebhook, so only Telegram can post updates to the listener. Replicas need the
+        # configured one (run_bot insists), or each start would lock the others out; every
+        # replica then registers the same webhook, and none drops pending updates.
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else token_urlsafe(32)
         application.run_webhook(
             listen=settings.webhook_listen,
@@ -162,12 +204,14 @@ def serve(
             webhook_url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
             stop_signals=stop_signals,
         )
     else:
         application.run_polling(
             timeout=settings.poll_timeout_seconds,
             allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
             stop_signals=stop_signals,
         )
 
@@ -180,9 +224,19 @@ def run_bot(settings: Settings) -> int:
     if settings.mode == "webhook" and not settings.webhook_url:
         print("keypoint: webhook mode needs KEYPOINT_WEBHOOK_URL (the public HTTPS URL).", file=sys.stderr)
         return 2
+    if settings.mode == "webhook" and settings.redis_url and not settings.webhook_secret:
+        print(
+            "keypoint: replicas (KEYPOINT_REDIS_URL) in webhook mode need KEYPOINT_WEBHOOK_SECRET, the same "
+            "on every replica; a random one per start would make the others answer 403.",
+            file=sys.stderr,
+        )
+        return 2
     configure_logging(settings.log_level, settings.token)
     try:
         serve(build_application(settings), settings)
+    except AnotherPollerError as exc:
+        print(f"keypoint: {exc}.", file=sys.stderr)
+        return 2
     except InvalidToken:
         # PTB's message quotes the token; never let it reach the console.
         print("keypoint: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)

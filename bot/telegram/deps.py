@@ -10,7 +10,7 @@ from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from bot.config import Settings
 from bot.storage import ChatSettings, Storage
-from bot.telegram.limits import RequestLimits
+from bot.telegram.replicas import Coordination
 from bot.telegram.service import Summaries
 from bot.telegram.texts import language_for
 
@@ -33,7 +33,7 @@ class Deps:
 
     settings: Settings
     storage: Storage
-    limits: RequestLimits
+    coordination: Coordination
     summaries: Summaries | None = None
 
     @property

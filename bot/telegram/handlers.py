@@ -16,7 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Conflict, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.errors import KeypointError, TooLargeError
@@ -37,8 +37,12 @@ INLINE_DEADLINE_SECONDS = 8.0
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Drop updates from users and chats outside the allowlists (when any are set)."""
-    settings = deps(context).settings
+    """Drop re-delivered updates, and those from users and chats outside the allowlists."""
+    shared = deps(context)
+    if not await shared.coordination.first_delivery(update.update_id):
+        log.info("update %s delivered again; handled already", update.update_id)
+        raise ApplicationHandlerStop
+    settings = shared.settings
     user, chat = update.effective_user, update.effective_chat
     if settings.allowed_user_ids and (user is None or user.id not in settings.allowed_user_ids):
         raise ApplicationHandlerStop
@@ -121,7 +125,7 @@ async def fulfil(
     shared = deps(context)
     chat_settings, language = await chat_preferences(update, context)
     user = update.effective_user
-    verdict = shared.limits.check(user.id if user else 0, anchor.chat_id)
+    verdict = await shared.coordination.check_request(user.id if user else 0, anchor.chat_id)
     if verdict is not Verdict.ALLOW:
         log.info("rate limited: user %s in chat %s", user.id if user else None, anchor.chat_id)
         if verdict is Verdict.REFUSE_AND_TELL:
@@ -238,7 +242,7 @@ async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(text(language, "expired"), show_alert=True)
         return
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    if shared.limits.check(query.from_user.id, chat_id) is not Verdict.ALLOW:
+    if await shared.coordination.check_request(query.from_user.id, chat_id) is not Verdict.ALLOW:
         await query.answer(text(language, "rate_limited"), show_alert=True)
         return
     variant = await shared.ready.with_points(digest, view.points)
@@ -289,7 +293,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=5)
         return
     chat_settings, language = await chat_preferences(update, context)
-    if shared.limits.check(query.from_user.id, query.from_user.id) is not Verdict.ALLOW:
+    if await shared.coordination.check_request(query.from_user.id, query.from_user.id) is not Verdict.ALLOW:
         await query.answer([_text_result("limited", text(language, "rate_limited"))], cache_time=0)
         return
     try:
@@ -336,7 +340,18 @@ def _text_result(result_id: str, message: str) -> InlineQueryResultArticle:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every unhandled error with the update it came from (the token filter redacts URLs)."""
+    """Log every unhandled error with the update it came from (the token filter redacts URLs).
+
+    A 409 while polling means another instance polls this token; two would take
+    turns stealing each other's updates, so this one stops with a clear message.
+    """
+    if update is None and isinstance(context.error, Conflict):
+        log.error(
+            "stopping: another instance is polling with this token (Telegram answered 409). "
+            "Run one poller, or several replicas in webhook mode (see the README)."
+        )
+        context.application.stop_running()
+        return
     where = ""
     if isinstance(update, Update):
         chat = update.effective_chat

@@ -1,18 +1,19 @@
 """Per-user and per-chat request limits (sliding one-minute windows, in memory),
-and the outgoing rate limiter."""
+and the outgoing rate limiters: in this process, or shared by replicas."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
-from telegram.ext import AIORateLimiter
+from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,52 @@ class RequestLimits:
         return Verdict.REFUSE_AND_TELL
 
 
+class SendBudget(Protocol):
+    """Where messages wait for their turn when several replicas share one token."""
+
+    async def wait_to_send(self, chat_id: int | str | None) -> None: ...
+
+    async def pause_sending(self, seconds: float) -> None: ...
+
+
+# Messages a chat sees are what Telegram's flood limits count; other calls are not.
+_MESSAGE_PREFIXES = ("send", "edit", "copy", "forward")
+TRANSIENT_ATTEMPTS = 3
+BACKOFF_SECONDS = 0.5
+
+
+def counts_as_message(endpoint: str) -> bool:
+    return endpoint.startswith(_MESSAGE_PREFIXES) and endpoint != "sendChatAction"
+
+
+async def riding_out_faults(endpoint: str, send: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """``send()``, retried on 5xx answers, resets and timeouts, with a short backoff.
+
+    A 5xx answer, a reset or a timeout would otherwise lose the user's summary.
+    A timed-out send may in rare cases have reached Telegram before the
+    connection failed; a duplicate message is the lesser harm than none.
+    """
+    for attempt in range(TRANSIENT_ATTEMPTS):
+        try:
+            return await send()
+        except BadRequest:
+            raise  # our request was wrong: sending it again will not help
+        except NetworkError as exc:  # includes TimedOut and 5xx answers
+            if attempt + 1 == TRANSIENT_ATTEMPTS:
+                raise
+            log.warning("%s failed (%s); retrying", endpoint, exc)
+            await asyncio.sleep(BACKOFF_SECONDS * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+async def _chat_action(callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: Any) -> Any:
+    # A chat action is cosmetic: it goes out unthrottled, and a refusal is dropped.
+    try:
+        return await callback(*args, **kwargs)
+    except (RetryAfter, NetworkError):
+        return False
+
+
 class MessageRateLimiter(AIORateLimiter):
     """``AIORateLimiter`` that spends Telegram's budget on messages and rides out faults.
 
@@ -79,14 +126,9 @@ class MessageRateLimiter(AIORateLimiter):
     flood limits are about messages; a chat action is cosmetic, so it goes out
     unthrottled and a refusal of it is dropped rather than retried.
 
-    PTB retries only ``RetryAfter``. A 5xx answer, a reset or a timeout would
-    lose the user's summary, so those are retried too, with a short backoff.
-    A timed-out send may in rare cases have reached Telegram before the
-    connection failed; a duplicate message is the lesser harm than none.
+    PTB retries only ``RetryAfter``; other faults are ridden out by
+    :func:`riding_out_faults`.
     """
-
-    transient_attempts = 3
-    backoff_seconds = 0.5
 
     async def process_request(
         self,
@@ -98,20 +140,59 @@ class MessageRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> Any:
         if endpoint == "sendChatAction":
-            try:
-                return await callback(*args, **kwargs)
-            except (RetryAfter, NetworkError):
-                return False
+            return await _chat_action(callback, args, kwargs)
+        parent = super().process_request
         if endpoint == "getUpdates":  # the updater has its own retry loop
-            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        for attempt in range(self.transient_attempts):
-            try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except BadRequest:
-                raise  # our request was wrong: sending it again will not help
-            except NetworkError as exc:  # includes TimedOut and 5xx answers
-                if attempt + 1 == self.transient_attempts:
-                    raise
-                log.warning("%s failed (%s); retrying", endpoint, exc)
-                await asyncio.sleep(self.backoff_seconds * (attempt + 1))
-        raise AssertionError("unreachable")
+            return await parent(callback, args, kwargs, endpoint, data, rate_limit_args)
+        return await riding_out_faults(
+            endpoint, lambda: parent(callback, args, kwargs, endpoint, data, rate_limit_args)
+        )
+
+
+class SharedRateLimiter(BaseRateLimiter[int]):
+    """The outgoing budget of several replicas, spent together (see ``SendBudget``).
+
+    Messages wait for their slot rather than being dropped; a 429 pauses every
+    replica for its ``retry_after`` and the message is sent again. Faults are
+    ridden out as in :class:`MessageRateLimiter`.
+    """
+
+    def __init__(self, budget: SendBudget, max_retries: int = 3) -> None:
+        self._budget = budget
+        self._max_retries = max_retries
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        if endpoint == "sendChatAction":
+            return await _chat_action(callback, args, kwargs)
+        if not counts_as_message(endpoint):
+            return await callback(*args, **kwargs)
+
+        async def send() -> Any:
+            for attempt in range(self._max_retries + 1):
+                await self._budget.wait_to_send(data.get("chat_id"))
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as exc:
+                    if attempt == self._max_retries:
+                        raise
+                    wait = exc.retry_after
+                    seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+                    log.warning("%s: Telegram asks every replica to wait %.0f s", endpoint, seconds)
+                    await self._budget.pause_sending(seconds)
+            raise AssertionError("unreachable")
+
+        return await riding_out_faults(endpoint, send)

@@ -25,6 +25,7 @@ from bot.models import Digest, FetchedPage
 from bot.pipeline import digest_html, digest_page, digest_text, run_cpu
 from bot.storage import Storage, content_key, normalise_url, url_key
 from bot.summarise import summarise
+from bot.telegram.replicas import Coordination
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -132,10 +133,17 @@ def _new_pool(workers: int) -> Executor | None:
 class Summaries:
     """Digests by URL, text or document bytes, cached in storage under short keys."""
 
-    def __init__(self, settings: Settings, storage: Storage, fetcher: Fetcher) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        storage: Storage,
+        fetcher: Fetcher,
+        coordination: Coordination | None = None,
+    ) -> None:
         self._settings = settings
         self._storage = storage
         self.fetcher = fetcher
+        self._coordination = coordination
         self._executor = _new_pool(settings.workers)
         # One computation per key at a time: a link posted twice at once is fetched once.
         self._inflight: dict[str, asyncio.Future[Digest]] = {}
@@ -216,6 +224,18 @@ class Summaries:
             digest.article = replace(digest.article, url=normalise_url(digest.article.url))
         return digest
 
+    async def _shared_make(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
+        """Make and store the digest, unless another replica stored it while we waited our turn."""
+        turn = self._coordination.one_at_a_time(key) if self._coordination else contextlib.nullcontext()
+        async with turn:
+            if self._coordination is not None:
+                made = await self._storage.get_digest(key, self._settings.cache_ttl_seconds)
+                if made is not None:
+                    return made
+            digest = await make()
+            await self._storage.put_digest(key, digest, source)  # inside the turn: waiters find it
+        return digest
+
     async def _cached(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
         cached = await self._storage.get_digest(key, self._settings.cache_ttl_seconds)
         if cached is not None:
@@ -226,8 +246,7 @@ class Summaries:
         future: asyncio.Future[Digest] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            digest = await make()
-            await self._storage.put_digest(key, digest, source)
+            digest = await self._shared_make(key, source, make)
         except asyncio.CancelledError:
             future.cancel()
             raise

@@ -80,6 +80,7 @@ class FakeTelegram:
         # "truncate" (answer cut off mid-body), "hang" (no answer until the client gives up)
         self.faults: dict[str, list[str]] = {}
         self.fault_log: list[tuple[str, str]] = []
+        self.other_poller = False  # another instance polls the token: getUpdates answers 409
         self.blocked: set[int] = set()  # chats where sendMessage answers 403 (user blocked the bot)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -303,6 +304,13 @@ class FakeTelegram:
                 self._lock.notify_all()
             return update["update_id"]
 
+    def redeliver(self, update_id: int) -> None:
+        """Post an injected update to the webhook again, as Telegram does when it
+        believes a delivery failed (a slow answer, a reset connection)."""
+        with self._lock:
+            update = next(u for _, u in self.injected if u["update_id"] == update_id)
+            self._deliveries.put(update)
+
     # --- the Bot API ----------------------------------------------------------------
 
     def _deliver_forever(self) -> None:
@@ -422,6 +430,13 @@ class FakeTelegram:
                 "parameters": {"retry_after": seconds},
             }
         if method == "getUpdates":
+            if self.other_poller:
+                error = (
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running"
+                )
+                self._record(Call(method, params, False, error=error))
+                return 409, {"ok": False, "error_code": 409, "description": error}
             return 200, {"ok": True, "result": self._get_updates(params)}
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:

@@ -1,0 +1,227 @@
+"""What replicas of the bot share: one process alone, or several through Redis.
+
+:class:`Coordination` is the bot layer's single view of it. ``LocalCoordination``
+keeps everything in this process (the default: one process, nothing to
+install); ``RedisCoordination`` (``KEYPOINT_REDIS_URL``) shares it, so that
+behind a load balancer:
+
+- an update Telegram delivers twice (to two replicas) is handled once;
+- a link asked for on two replicas at once is fetched once: the second waits
+  for the first's digest in the shared storage;
+- the per-user and per-chat request limits count requests on every replica;
+- the outgoing budget (30 messages/s per token, 20/min per group, 1/s per chat)
+  is spent by all replicas together, and a 429 ``retry_after`` pauses them all;
+- only one instance long-polls with a token.
+
+Moving windows come from ``limits`` (a well-kept library: a sorted set per key
+and its own Lua scripts); locks are redis-py's ``Lock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+import redis.asyncio as aioredis
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.exceptions import LockError
+
+from bot.telegram.limits import RequestLimits, Verdict
+
+log = logging.getLogger(__name__)
+
+UPDATE_MEMORY_SECONDS = 86_400  # longer than Telegram retries a delivery; shorter than ids take to repeat
+POLLER_CLAIM_SECONDS = 30.0
+# Telegram's published limits for one bot token.
+PER_TOKEN = RateLimitItemPerSecond(30)
+PER_GROUP = RateLimitItemPerMinute(20)
+PER_CHAT = RateLimitItemPerSecond(1)
+
+
+class AnotherPollerError(RuntimeError):
+    """Another instance long-polls with this token (Telegram allows one)."""
+
+
+class Coordination(Protocol):
+    async def first_delivery(self, update_id: int) -> bool:
+        """True the first time ``update_id`` is seen by any replica, False for a re-delivery."""
+
+    async def check_request(self, user_id: int, chat_id: int) -> Verdict:
+        """May ``user_id`` ask for one more summary in ``chat_id`` now (counted everywhere)?"""
+
+    def one_at_a_time(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Hold while computing the digest under ``key``; other replicas wait for it."""
+
+    async def claim_poller(self) -> None:
+        """Raise :class:`AnotherPollerError` when another instance polls; else keep the claim."""
+
+    async def close(self) -> None:
+        """Release what this replica holds."""
+
+
+class LocalCoordination:
+    """Everything in this process: the single-replica default."""
+
+    def __init__(self, limits: RequestLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limits = limits
+        self._clock = clock
+        self._seen: OrderedDict[int, float] = OrderedDict()
+
+    async def first_delivery(self, update_id: int) -> bool:
+        now = self._clock()
+        while self._seen and now - next(iter(self._seen.values())) > UPDATE_MEMORY_SECONDS:
+            self._seen.popitem(last=False)
+        if update_id in self._seen:
+            return False
+        self._seen[update_id] = now
+        if len(self._seen) > 100_000:  # bounded, whatever the rate
+            self._seen.popitem(last=False)
+        return True
+
+    async def check_request(self, user_id: int, chat_id: int) -> Verdict:
+        return self._limits.check(user_id, chat_id)
+
+    @contextlib.asynccontextmanager
+    async def one_at_a_time(self, key: str) -> AsyncIterator[None]:
+        yield  # within one process, Summaries' in-flight table already shares the work
+
+    async def claim_poller(self) -> None:
+        return None  # nothing to share the token with; Telegram's 409 is handled in serve()
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisCoordination:
+    """The same, shared by every replica through one Redis."""
+
+    def __init__(
+        self,
+        url: str,
+        bot_id: int | str,
+        *,
+        user_per_minute: int,
+        chat_per_minute: int,
+        lock_seconds: float = 60.0,
+        per_token: RateLimitItem = PER_TOKEN,
+        per_group: RateLimitItem = PER_GROUP,
+        per_chat: RateLimitItem = PER_CHAT,
+    ) -> None:
+        self._redis = aioredis.Redis.from_url(url)
+        self._prefix = f"keypoint:{bot_id}:"
+        self._windows = MovingWindowRateLimiter(
+            RedisStorage("async+" + url.removeprefix("async+"), implementation="redispy")
+        )
+        self._user_limit = RateLimitItemPerMinute(user_per_minute) if user_per_minute > 0 else None
+        self._chat_limit = RateLimitItemPerMinute(chat_per_minute) if chat_per_minute > 0 else None
+        self._lock_seconds = lock_seconds
+        self._per_token, self._per_group, self._per_chat = per_token, per_group, per_chat
+        self._instance = secrets.token_hex(8)
+        self._poller_task: asyncio.Task[None] | None = None
+
+    async def first_delivery(self, update_id: int) -> bool:
+        key = f"{self._prefix}update:{update_id}"
+        return bool(await self._redis.set(key, self._instance, nx=True, ex=UPDATE_MEMORY_SECONDS))
+
+    async def check_request(self, user_id: int, chat_id: int) -> Verdict:
+        user_ok = self._user_limit is None or await self._windows.hit(self._user_limit, "u", str(user_id))
+        chat_ok = self._chat_limit is None or await self._windows.hit(self._chat_limit, "c", str(chat_id))
+        if user_ok and chat_ok:
+            return Verdict.ALLOW
+        # The first refusal in a minute is told, politely; later ones stay quiet.
+        told = await self._redis.set(f"{self._prefix}told:{user_id}:{chat_id}", 1, nx=True, ex=60)
+        return Verdict.REFUSE_AND_TELL if told else Verdict.REFUSE_QUIETLY
+
+    @contextlib.asynccontextmanager
+    async def one_at_a_time(self, key: str) -> AsyncIterator[None]:
+        # The lock expires by itself if its holder dies; a waiter that gives up
+        # computes the digest itself rather than fail the user.
+        lock = self._redis.lock(
+            f"{self._prefix}digest:{key}",
+            timeout=self._lock_seconds,
+            blocking_timeout=self._lock_seconds,
+            sleep=0.05,
+        )
+        acquired = await lock.acquire()
+        try:
+            yield
+        finally:
+            if acquired:
+                with contextlib.suppress(LockError):  # it expired while we worked
+                    await lock.release()
+
+    async def claim_poller(self) -> None:
+        key = f"{self._prefix}poller"
+        if not await self._redis.set(key, self._instance, nx=True, px=int(POLLER_CLAIM_SECONDS * 1000)):
+            left = await self._redis.pttl(key)
+            raise AnotherPollerError(
+                "another Keypoint instance is polling with this token (its claim ends within "
+                f"{max(left, 0) / 1000:.0f} s of it stopping); run one poller, or several replicas "
+                "in webhook mode"
+            )
+        self._poller_task = asyncio.create_task(self._keep_poller_claim(key))
+
+    async def _keep_poller_claim(self, key: str) -> None:
+        while True:
+            await asyncio.sleep(POLLER_CLAIM_SECONDS / 3)
+            await self._redis.set(key, self._instance, xx=True, px=int(POLLER_CLAIM_SECONDS * 1000))
+
+    async def close(self) -> None:
+        if self._poller_task is not None:
+            self._poller_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller_task
+            # Give the claim back only if it is still ours.
+            key = f"{self._prefix}poller"
+            if await self._redis.get(key) == self._instance.encode():
+                await self._redis.delete(key)
+        await self._redis.aclose()
+
+    # --- the outgoing budget -------------------------------------------------------
+
+    async def wait_to_send(self, chat_id: int | str | None) -> None:
+        """Wait until one more message may go to ``chat_id`` (None: no chat, the token's limit only)."""
+        items: list[tuple[RateLimitItem, str]] = [(self._per_token, "send")]
+        if chat_id is not None:
+            items.append((self._per_chat, f"send:{chat_id}"))
+            if str(chat_id).startswith("-"):  # groups and channels have negative ids
+                items.append((self._per_group, f"send:{chat_id}"))
+        while True:
+            await self._wait_out_pause()
+            waits = [await self._wait_for(item, key) for item, key in items]
+            if any(waits):
+                await asyncio.sleep(max(waits))
+                continue
+            hits = [await self._windows.hit(item, self._prefix, key) for item, key in items]
+            if all(hits):
+                return
+            # Another replica took a slot between test and hit: the slots we took are
+            # spent (the budget errs on the slow side); look again.
+
+    async def _wait_for(self, item: RateLimitItem, key: str) -> float:
+        if await self._windows.test(item, self._prefix, key):
+            return 0.0
+        stats = await self._windows.get_window_stats(item, self._prefix, key)
+        return max(0.01, stats.reset_time - time.time())
+
+    async def pause_sending(self, seconds: float) -> None:
+        """Telegram said 429 ``retry_after``: every replica holds its messages that long."""
+        key = f"{self._prefix}pause"
+        milliseconds = int(seconds * 1000)
+        current = await self._redis.pttl(key)
+        if current < milliseconds:
+            await self._redis.set(key, 1, px=milliseconds)
+
+    async def _wait_out_pause(self) -> None:
+        left = await self._redis.pttl(f"{self._prefix}pause")
+        if left > 0:
+            await asyncio.sleep(left / 1000)
