@@ -27,6 +27,8 @@ def test_toml_documents_every_default(monkeypatch: pytest.MonkeyPatch) -> None:
         "default_points",
         "heartbeat_path",
         "bot_api_file_url",
+        "public_url",
+        "operator_user_id",
     }
     assert set(Settings.model_fields) - set(documented) <= optional
 

@@ -216,10 +216,18 @@ class Summaries:
             digest.article = replace(digest.article, url=normalise_url(digest.article.url))
         return digest
 
+    async def refresh(self, key: str, url: str) -> Digest:
+        """Fetch ``url`` again whatever the cache holds and store the result under ``key``
+        (the Retry button: the page may have been cut off or changed since)."""
+        return await self._computed(key, normalise_url(url), partial(self._digest_url, url))
+
     async def _cached(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
         cached = await self._storage.get_digest(key, self._settings.cache_ttl_seconds)
         if cached is not None:
             return cached
+        return await self._computed(key, source, make)
+
+    async def _computed(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
         running = self._inflight.get(key)
         if running is not None:
             return await asyncio.shield(running)
