@@ -620,6 +620,7 @@ class FakeTelegram:
             self._updates = [u for u in self._updates if u["update_id"] >= offset and self._wanted(u)]
             while not self._updates and self.webhook is None and time.monotonic() < deadline:
                 self._lock.wait(min(0.5, max(0.0, deadline - time.monotonic())))
+                self._updates = [u for u in self._updates if self._wanted(u)]
             batch = list(self._updates[: int(params.get("limit") or 100)])
             self.calls.append(Call("getUpdates", params, True, result=[u["update_id"] for u in batch]))
         return batch
