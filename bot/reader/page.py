@@ -36,6 +36,7 @@ a{color:var(--link)}
 .meta{color:var(--hint);font-size:.9rem;margin:0 0 1rem;overflow-wrap:anywhere}
 .points{background:var(--card);border-radius:.6rem;padding:.6rem .9rem .6rem 2rem;margin:0}
 .points li{margin:.3rem 0}
+.points a{color:inherit;text-decoration:none}
 .keywords{display:flex;flex-wrap:wrap;gap:.4rem;padding:0;list-style:none;margin:.2rem 0 0}
 .keywords li{background:var(--card);border-radius:1rem;padding:.1rem .7rem;font-size:.9rem}
 article p{margin:0 0 1rem}
@@ -165,6 +166,8 @@ def render_reader_page(digest: Digest, ui_language: str = "en") -> ReaderPage:
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         '<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">'
+        # An empty icon inline: otherwise every browser asks the server for /favicon.ico.
+        '<link rel="icon" href="data:,">'
         f"<title>{title}</title><style>{_STYLE}</style></head><body><main>"
         f'<h1>{title}</h1><p class="meta">{" · ".join(meta)}</p>'
         f'<h2>{words["points"]}</h2><ol class="points">{points}</ol>'
