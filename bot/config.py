@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     poll_timeout_seconds: int = 30
     placeholder_delay_seconds: float = 1.0
     api_rate_per_second: float = 30.0
+    # Reader pages and the operator
+    public_url: str | None = None  # e.g. https://example.org: turns on the Read button
+    reader_listen: str = "0.0.0.0"  # noqa: S104  # on purpose: in a container it must listen on all interfaces
+    reader_port: int = 8080
+    operator_user_id: int | None = None  # who may read /reports
 
     # Fetching
     allow_private_addresses: bool = False

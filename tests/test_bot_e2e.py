@@ -101,7 +101,7 @@ def _text(call: Call) -> str:
 
 def _buttons(call: Call) -> dict[str, str]:
     rows = (call.params.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b.get("callback_data", "") for row in rows for b in row}
 
 
 def _final_texts(world: World, chat_id: int, since: int) -> list[str]:
@@ -442,10 +442,11 @@ def test_group_commands_replies_and_addressing(world: World) -> None:
     fake.send(fake.message(group, user, "/summary"))
     assert "reply /summary" in _text(fake.answer(group["id"], since=mark))
     # in a forum topic the answer stays in the topic; a long text replied to works too
+    forum = fake.forum(-1001003, "Forum", topics=(77,))
     mark = fake.mark()
-    essay = fake.message(group, world.person(), pasted_text(), thread_id=77)
-    asking = fake.send(fake.message(group, user, "/summary", reply_to=essay, thread_id=77))
-    reply = fake.answer(group["id"], since=mark)
+    essay = fake.message(forum, world.person(), pasted_text(), thread_id=77)
+    asking = fake.send(fake.message(forum, user, "/summary", reply_to=essay, thread_id=77))
+    reply = fake.answer(forum["id"], since=mark)
     assert reply.result["message_thread_id"] == 77
     assert reply.result["reply_to_message"]["message_id"] == asking["message_id"] and "Elmbridge" in _text(
         reply

@@ -36,7 +36,7 @@ class Webhooked:
 
 def _buttons(call: Call) -> dict[str, str]:
     rows = (call.params.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b.get("callback_data", "") for row in rows for b in row}
 
 
 @pytest.fixture(scope="module")

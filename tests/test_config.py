@@ -29,6 +29,8 @@ def test_toml_documents_every_default(monkeypatch: pytest.MonkeyPatch) -> None:
         "bot_api_file_url",
         "database_url",
         "redis_url",
+        "public_url",
+        "operator_user_id",
     }
     assert set(Settings.model_fields) - set(documented) <= optional
 

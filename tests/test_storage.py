@@ -16,6 +16,7 @@ from bot.models import Article, Digest, Quote, Summary
 from bot.storage import (
     ChatSettings,
     PostgresStorage,
+    Report,
     SQLiteStorage,
     Storage,
     content_key,
@@ -194,3 +195,36 @@ async def test_one_replica_purges_at_a_time() -> None:
         assert await second.purge_expired() == 0
         await first.close()
         await second.close()
+
+
+async def test_reader_tokens_are_unguessable_and_expire_with_the_cache(backend: Backend) -> None:
+    async with backend(3600) as new_store:
+        store = new_store()
+        await store.open()
+        await store.put_digest("k", _digest(), "https://e.org/")
+        token = await store.reader_token("k", 60)
+        assert len(token) >= 22 and token.replace("-", "").replace("_", "").isalnum()  # 128 bits, URL-safe
+        assert await store.reader_token("k", 60) == token  # one page per digest while it lives
+        assert await store.reader_digest(token, 60) == _digest()
+        assert await store.reader_digest(token[:-1] + ("A" if token[-1] != "A" else "B"), 60) is None
+        await asyncio.sleep(0.05)
+        assert await store.reader_digest(token, 0.01) is None  # older than the cache: gone
+        fresh = await store.reader_token("k", 0.01)
+        assert fresh != token  # an expired page's address never comes back
+        await store.close()
+
+
+async def test_reports_are_listed_newest_first_with_their_source(backend: Backend) -> None:
+    async with backend(3600) as new_store:
+        store = new_store()
+        await store.open()
+        await store.put_digest("k", _digest(), "https://e.org/")
+        await store.add_report(Report("k", "points", -100, 7, 1000.0))
+        await store.add_report(Report("gone", "speaker", 5, 5, 2000.0))
+        found = await store.recent_reports(10)
+        assert [(r.key, r.reason, r.source) for r in found] == [
+            ("gone", "speaker", None),
+            ("k", "points", "https://e.org/"),
+        ]
+        assert len(await store.recent_reports(1)) == 1
+        await store.close()

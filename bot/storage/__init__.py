@@ -5,15 +5,17 @@ serves several replicas. :func:`storage_for` picks one from the settings.
 """
 
 from bot.config import Settings
-from bot.storage.base import ChatSettings, Storage
+from bot.storage.base import REPORT_REASONS, ChatSettings, Report, Storage
 from bot.storage.codec import digest_from_json, digest_to_json
 from bot.storage.postgres import PostgresStorage
 from bot.storage.sqlite import SQLiteStorage
 from bot.storage.urls import content_key, normalise_url, url_key
 
 __all__ = [
+    "REPORT_REASONS",
     "ChatSettings",
     "PostgresStorage",
+    "Report",
     "SQLiteStorage",
     "Storage",
     "content_key",

@@ -21,6 +21,21 @@ class ChatSettings:
     show_quotes: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A reader's complaint about one summary, kept for the operator (``/reports``)."""
+
+    key: str  # the digest's key
+    reason: str  # one of ``REPORT_REASONS``
+    chat_id: int
+    user_id: int
+    created: float  # Unix time
+    source: str | None = None  # the digest's URL or description, when it is still stored
+
+
+REPORT_REASONS = ("points", "speaker", "text", "other")
+
+
 class Storage(Protocol):
     """Chat settings and the digest cache. Implementations must be safe to share
     between concurrent handlers of one event loop."""
@@ -45,3 +60,16 @@ class Storage(Protocol):
 
     async def purge_expired(self) -> int | None:
         """Delete digests past retention: how many, or ``None`` if another replica is at it."""
+
+    async def reader_token(self, key: str, max_age_seconds: float) -> str:
+        """The unguessable token of the reader page for digest ``key`` (made on first use;
+        a new one once the old is older than ``max_age_seconds``)."""
+
+    async def reader_digest(self, token: str, max_age_seconds: float) -> Digest | None:
+        """The digest behind reader ``token`` while both are younger than ``max_age_seconds``."""
+
+    async def add_report(self, report: Report) -> None:
+        """Keep ``report`` for the operator."""
+
+    async def recent_reports(self, limit: int) -> list[Report]:
+        """The latest ``limit`` reports, newest first, with their digests' sources."""

@@ -9,13 +9,14 @@ chat settings are not cached in memory: another replica may change them.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from dataclasses import asdict, fields
 
 import asyncpg
 
 from bot.models import Digest
-from bot.storage.base import ChatSettings
+from bot.storage.base import ChatSettings, Report
 from bot.storage.codec import digest_from_json, digest_to_json
 
 # Each step runs once, in order; the applied count lives in keypoint_schema.
@@ -35,12 +36,29 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX digests_created ON digests (created);
     """,
+    """
+    CREATE TABLE reader_pages (
+        token TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        created DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX reader_pages_key ON reader_pages (key, created);
+    CREATE TABLE reports (
+        id BIGSERIAL PRIMARY KEY,
+        key TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        chat_id BIGINT NOT NULL,
+        user_id BIGINT NOT NULL,
+        created DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
 
 # Advisory lock ids (any 64-bit numbers, fixed so every replica agrees).
 MIGRATE_LOCK = 0x6B70_0001
 PURGE_LOCK = 0x6B70_0002
 _SETTING_NAMES = {f.name for f in fields(ChatSettings)}
+READER_TOKEN_BYTES = 16  # 128 bits from the system's CSPRNG: a reader page's address is its only lock
 
 
 class PostgresStorage:
@@ -87,9 +105,9 @@ class PostgresStorage:
             if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", PURGE_LOCK):
                 return None
             try:
-                status = await conn.execute(
-                    "DELETE FROM digests WHERE created < $1", time.time() - self._retention
-                )
+                cutoff = time.time() - self._retention
+                status = await conn.execute("DELETE FROM digests WHERE created < $1", cutoff)
+                await conn.execute("DELETE FROM reader_pages WHERE created < $1", cutoff)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", PURGE_LOCK)
         return int(status.split()[-1])
@@ -132,3 +150,46 @@ class PostgresStorage:
             digest_to_json(digest),
             time.time(),
         )
+
+    async def reader_token(self, key: str, max_age_seconds: float) -> str:
+        now = time.time()
+        token: str | None = await self._db.fetchval(
+            "SELECT token FROM reader_pages WHERE key = $1 AND created >= $2 ORDER BY created DESC LIMIT 1",
+            key,
+            now - max_age_seconds,
+        )
+        if token is not None:
+            return token
+        # Two replicas may each make one for the same digest at once; both pages work.
+        token = secrets.token_urlsafe(READER_TOKEN_BYTES)
+        await self._db.execute(
+            "INSERT INTO reader_pages (token, key, created) VALUES ($1, $2, $3)", token, key, now
+        )
+        return token
+
+    async def reader_digest(self, token: str, max_age_seconds: float) -> Digest | None:
+        row = await self._db.fetchrow("SELECT key, created FROM reader_pages WHERE token = $1", token)
+        if row is None or time.time() - row["created"] > max_age_seconds:
+            return None
+        return await self.get_digest(row["key"], max_age_seconds)
+
+    async def add_report(self, report: Report) -> None:
+        await self._db.execute(
+            "INSERT INTO reports (key, reason, chat_id, user_id, created) VALUES ($1, $2, $3, $4, $5)",
+            report.key,
+            report.reason,
+            report.chat_id,
+            report.user_id,
+            report.created,
+        )
+
+    async def recent_reports(self, limit: int) -> list[Report]:
+        rows = await self._db.fetch(
+            "SELECT r.key, r.reason, r.chat_id, r.user_id, r.created, d.source FROM reports r "
+            "LEFT JOIN digests d ON d.key = r.key ORDER BY r.created DESC, r.id DESC LIMIT $1",
+            limit,
+        )
+        return [
+            Report(row["key"], row["reason"], row["chat_id"], row["user_id"], row["created"], row["source"])
+            for row in rows
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.models import Digest
-from bot.storage.base import ChatSettings
+from bot.storage.base import ChatSettings, Report
 from bot.storage.codec import digest_from_json, digest_to_json
 
 _SCHEMA = """
@@ -26,7 +27,23 @@ CREATE TABLE IF NOT EXISTS digests (
     created REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS digests_created ON digests (created);
+CREATE TABLE IF NOT EXISTS reader_pages (
+    token TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reader_pages_key ON reader_pages (key, created);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    created REAL NOT NULL
+);
 """
+# 128 bits from the system's CSPRNG: a reader page's address is its only lock.
+READER_TOKEN_BYTES = 16
 
 _SETTING_NAMES = {f.name for f in fields(ChatSettings)}
 
@@ -56,9 +73,9 @@ class SQLiteStorage:
         await self.purge_expired()
 
     async def purge_expired(self) -> int:
-        cursor = await self._conn.execute(
-            "DELETE FROM digests WHERE created < ?", (time.time() - self._retention,)
-        )
+        cutoff = time.time() - self._retention
+        cursor = await self._conn.execute("DELETE FROM digests WHERE created < ?", (cutoff,))
+        await self._conn.execute("DELETE FROM reader_pages WHERE created < ?", (cutoff,))
         await self._conn.commit()
         return cursor.rowcount
 
@@ -115,3 +132,45 @@ class SQLiteStorage:
             (key, source, digest_to_json(digest), time.time()),
         )
         await self._conn.commit()
+
+    async def reader_token(self, key: str, max_age_seconds: float) -> str:
+        now = time.time()
+        query = "SELECT token FROM reader_pages WHERE key = ? AND created >= ? ORDER BY created DESC LIMIT 1"
+        async with self._conn.execute(query, (key, now - max_age_seconds)) as rows:
+            row = await rows.fetchone()
+        if row is not None:
+            token: str = row[0]
+            return token
+        token = secrets.token_urlsafe(READER_TOKEN_BYTES)
+        await self._conn.execute(
+            "INSERT INTO reader_pages (token, key, created) VALUES (?, ?, ?)", (token, key, now)
+        )
+        await self._conn.commit()
+        return token
+
+    async def reader_digest(self, token: str, max_age_seconds: float) -> Digest | None:
+        query = "SELECT key, created FROM reader_pages WHERE token = ?"
+        async with self._conn.execute(query, (token,)) as rows:
+            row = await rows.fetchone()
+        if row is None or time.time() - row[1] > max_age_seconds:
+            return None
+        return await self.get_digest(row[0], max_age_seconds)
+
+    async def add_report(self, report: Report) -> None:
+        await self._conn.execute(
+            "INSERT INTO reports (key, reason, chat_id, user_id, created) VALUES (?, ?, ?, ?, ?)",
+            (report.key, report.reason, report.chat_id, report.user_id, report.created),
+        )
+        await self._conn.commit()
+
+    async def recent_reports(self, limit: int) -> list[Report]:
+        query = (
+            "SELECT r.key, r.reason, r.chat_id, r.user_id, r.created, d.source FROM reports r "
+            "LEFT JOIN digests d ON d.key = r.key ORDER BY r.created DESC, r.id DESC LIMIT ?"
+        )
+        async with self._conn.execute(query, (limit,)) as rows:
+            found = await rows.fetchall()
+        return [
+            Report(key, reason, chat, user, created, source)
+            for key, reason, chat, user, created, source in found
+        ]

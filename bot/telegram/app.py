@@ -11,7 +11,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from secrets import token_urlsafe
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
@@ -28,6 +39,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.fetch import Fetcher
+from bot.reader.server import start_reader
 from bot.storage import Storage, storage_for
 from bot.telegram import handlers
 from bot.telegram.deps import BotApplication, Deps
@@ -45,6 +57,18 @@ PURGE_SECONDS = 3600.0
 # What PTB installs by default: SIGTERM is how Docker and systemd stop the bot.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 MENU = ("summary", "tldr", "settings", "help")
+# What each kind of chat is offered: /settings only where the user may change them
+# (private chats, group admins); /reports only in the operator's own chat.
+GROUP_MENU = ("summary", "tldr", "help")
+OPERATOR_MENU = (*MENU, "reports")
+# The updates the handlers below use; Telegram sends nothing else (no edits, business
+# messages, member changes), which saves the traffic of receiving and ignoring them.
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
+
+
+def allowed_updates() -> list[str]:
+    """The update types ``serve`` asks Telegram for, in polling and webhook mode alike."""
+    return list(ALLOWED_UPDATES)
 
 
 def file_url_for(settings: Settings) -> str:
@@ -87,7 +111,12 @@ def build_application(settings: Settings, storage: Storage | None = None) -> Bot
         .base_url(settings.bot_api_url)
         .base_file_url(file_url_for(settings))
         .defaults(
-            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                # A slow page gives a user time to delete the request; the answer still comes.
+                allow_sending_without_reply=True,
+            )
         )
         .rate_limiter(rate_limiter)
         .concurrent_updates(True)
@@ -117,6 +146,7 @@ def _add_handlers(application: BotApplication) -> None:
             CommandHandler("help", handlers.help_command, filters=new),
             CommandHandler(["summary", "tldr"], handlers.summary_command, filters=new),
             CommandHandler("settings", settings_command, filters=new),
+            CommandHandler("reports", handlers.reports_command, filters=new),
             MessageHandler(
                 new & filters.ChatType.PRIVATE & content & ~filters.COMMAND, handlers.private_message
             ),
@@ -125,6 +155,8 @@ def _add_handlers(application: BotApplication) -> None:
             ),
             CallbackQueryHandler(handlers.view_button, pattern=r"^v\|"),
             CallbackQueryHandler(settings_button, pattern=r"^s\|"),
+            CallbackQueryHandler(handlers.retry_button, pattern=r"^r\|"),
+            CallbackQueryHandler(handlers.report_button, pattern=r"^k\|"),
             InlineQueryHandler(handlers.inline_query),
         ]
     )
@@ -141,16 +173,47 @@ async def _open_resources(application: BotApplication) -> None:
     shared.summaries = Summaries(settings, shared.storage, Fetcher(settings), shared.coordination)
     await shared.summaries.start()
     application.bot_data["purge"] = asyncio.create_task(_purge_periodically(shared.storage))
-    for language in LANGUAGES:
-        commands = [BotCommand(name, text(language, f"cmd_{name}")) for name in MENU]
-        await application.bot.set_my_commands(commands, language_code=None if language == "en" else language)
+    await _introduce(application.bot, settings)
+    if settings.public_url:
+        application.bot_data["reader"] = start_reader(
+            shared.storage, settings.cache_ttl_seconds, settings.reader_listen, settings.reader_port
+        )
     if settings.heartbeat_path is not None:
         application.bot_data["heartbeat"] = asyncio.create_task(_heartbeat(settings.heartbeat_path))
     log.info("bot @%s ready (%s mode, %d workers)", application.bot.username, settings.mode, settings.workers)
 
 
+def command_menus(settings: Settings) -> list[tuple[BotCommandScope, tuple[str, ...]]]:
+    """Each command scope with the commands it offers (a narrower scope wins in Telegram)."""
+    menus: list[tuple[BotCommandScope, tuple[str, ...]]] = [
+        (BotCommandScopeAllPrivateChats(), MENU),
+        (BotCommandScopeDefault(), GROUP_MENU),
+        (BotCommandScopeAllGroupChats(), GROUP_MENU),
+        (BotCommandScopeAllChatAdministrators(), MENU),
+    ]
+    if settings.operator_user_id is not None:
+        menus.append((BotCommandScopeChat(settings.operator_user_id), OPERATOR_MENU))
+    return menus
+
+
+async def _introduce(bot: Bot, settings: Settings) -> None:
+    """Descriptions (the empty chat's "What can this bot do?" and the profile's short
+    text) and the command menus, in English (every language) and in Chinese."""
+    for language in LANGUAGES:
+        code = None if language == "en" else language
+        await bot.set_my_description(text(language, "description"), language_code=code)
+        await bot.set_my_short_description(text(language, "short_description"), language_code=code)
+        for scope, names in command_menus(settings):
+            commands = [BotCommand(name, text(language, f"cmd_{name}")) for name in names]
+            await bot.set_my_commands(commands, scope=scope, language_code=code)
+
+
 async def _close_resources(application: BotApplication) -> None:
     shared: Deps = application.bot_data["deps"]
+    reader = application.bot_data.pop("reader", None)
+    if reader is not None:
+        reader.stop()
+        await reader.close_all_connections()
     for name in ("heartbeat", "purge"):
         task = application.bot_data.pop(name, None)
         if task is not None:
@@ -203,14 +266,14 @@ def serve(
             url_path=settings.webhook_path,
             webhook_url=settings.webhook_url,
             secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=allowed_updates(),
             drop_pending_updates=False,
             stop_signals=stop_signals,
         )
     else:
         application.run_polling(
             timeout=settings.poll_timeout_seconds,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=allowed_updates(),
             drop_pending_updates=False,
             stop_signals=stop_signals,
         )

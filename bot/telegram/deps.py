@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
@@ -35,6 +35,9 @@ class Deps:
     storage: Storage
     coordination: Coordination
     summaries: Summaries | None = None
+    # Groups whose admins turned reactions off (or limited them): acknowledged with a
+    # "Reading…" placeholder instead, until the bot restarts.
+    no_reactions: set[int] = field(default_factory=set)
 
     @property
     def ready(self) -> Summaries:

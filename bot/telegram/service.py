@@ -224,11 +224,13 @@ class Summaries:
             digest.article = replace(digest.article, url=normalise_url(digest.article.url))
         return digest
 
-    async def _shared_make(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
+    async def _shared_make(
+        self, key: str, source: str, make: Callable[[], Awaitable[Digest]], reuse_stored: bool
+    ) -> Digest:
         """Make and store the digest, unless another replica stored it while we waited our turn."""
         turn = self._coordination.one_at_a_time(key) if self._coordination else contextlib.nullcontext()
         async with turn:
-            if self._coordination is not None:
+            if self._coordination is not None and reuse_stored:
                 made = await self._storage.get_digest(key, self._settings.cache_ttl_seconds)
                 if made is not None:
                     return made
@@ -236,17 +238,29 @@ class Summaries:
             await self._storage.put_digest(key, digest, source)  # inside the turn: waiters find it
         return digest
 
+    async def refresh(self, key: str, url: str) -> Digest:
+        """Fetch ``url`` again whatever the cache holds and store the result under ``key``
+        (the Retry button: the page may have been cut off or changed since)."""
+        return await self._computed(
+            key, normalise_url(url), partial(self._digest_url, url), reuse_stored=False
+        )
+
     async def _cached(self, key: str, source: str, make: Callable[[], Awaitable[Digest]]) -> Digest:
         cached = await self._storage.get_digest(key, self._settings.cache_ttl_seconds)
         if cached is not None:
             return cached
+        return await self._computed(key, source, make)
+
+    async def _computed(
+        self, key: str, source: str, make: Callable[[], Awaitable[Digest]], *, reuse_stored: bool = True
+    ) -> Digest:
         running = self._inflight.get(key)
         if running is not None:
             return await asyncio.shield(running)
         future: asyncio.Future[Digest] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            digest = await self._shared_make(key, source, make)
+            digest = await self._shared_make(key, source, make, reuse_stored)
         except asyncio.CancelledError:
             future.cancel()
             raise

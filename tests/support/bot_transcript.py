@@ -15,11 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.bot_articles import library_page
-from tests.support.bot_harness import bot_settings, running_bot
+from tests.support.bot_harness import bot_settings, free_port, running_bot
 from tests.support.fake_telegram import BOT_USERNAME, Call, FakeTelegram
-from tests.support.pages import Page, serving
+from tests.support.pages import Page, serving, slow_page
 
-QUIET = {"getUpdates", "getMe", "deleteWebhook", "setMyCommands"}
+QUIET = {"getUpdates", "getMe", "deleteWebhook", "setMyCommands", "setMyDescription", "setMyShortDescription"}
+PUBLIC_URL = "https://reader.example"
+
+
+def _button(button: dict[str, Any]) -> str:
+    """A button as ``[label]``, with where it leads unless it is a callback."""
+    if "web_app" in button:
+        return f"[{button['text']} → Mini App {button['web_app']['url']}]"
+    if "url" in button:
+        return f"[{button['text']} → {button['url']}]"
+    if "switch_inline_query_chosen_chat" in button:
+        return f"[{button['text']} → @{BOT_USERNAME} {button['switch_inline_query_chosen_chat']['query']}]"
+    return f"[{button['text']}]"
 
 
 def _short(text: str, width: int = 100) -> str:
@@ -59,9 +71,12 @@ def _call_line(call: Call) -> str:
         target = params.get("message_id") or (params.get("reply_parameters") or {}).get("message_id")
         head = f"  bot {call.method} chat={params.get('chat_id')} ref=#{target} → {status}"
         rows = (params.get("reply_markup") or {}).get("inline_keyboard", [])
-        buttons = " ".join(f"[{b['text']}]" for row in rows for b in row)
+        buttons = "\n      ".join(" ".join(_button(b) for b in row) for row in rows)
         body = _indent(_short(params.get("text", "")))
         return head + "\n" + body + (f"\n      buttons: {buttons}" if buttons else "")
+    if call.method == "setMessageReaction":
+        emoji = " ".join(r["emoji"] for r in params.get("reaction") or [])
+        return f"  bot reacts {emoji} on #{params.get('message_id')} chat={params.get('chat_id')} → {status}"
     details = {k: v for k, v in params.items() if k in ("chat_id", "action", "text", "url")}
     return f"  bot {call.method} {details} → {status}"
 
@@ -77,8 +92,17 @@ def main() -> int:
     fake.start()
     with serving() as pages, tempfile.TemporaryDirectory() as folder:
         pages.pages["/library"] = Page(library_page())
+        pages.pages["/story"] = slow_page(1.5, library_page())  # slow enough to be acknowledged
         url = pages.url("/library?utm_source=newsletter")
-        with running_bot(fake, bot_settings(fake, Path(folder) / "bot.sqlite3", log_level="WARNING")):
+        settings = bot_settings(
+            fake,
+            Path(folder) / "bot.sqlite3",
+            log_level="WARNING",
+            public_url=PUBLIC_URL,
+            reader_listen="127.0.0.1",
+            reader_port=free_port(),
+        )
+        with running_bot(fake, settings):
             ada = fake.user(501, "Ada")
             chat = fake.private_chat(ada)
             mark = fake.mark()
@@ -100,13 +124,11 @@ def main() -> int:
             group = fake.group(-100777, "Book club")
             ben = fake.user(502, "Ben")
             mark = fake.mark()
-            shared = fake.send(
-                fake.message(group, ben, f"Our library is in the news: {pages.url('/library')}")
-            )
+            shared = fake.send(fake.message(group, ben, f"Our library is in the news: {pages.url('/story')}"))
             time.sleep(0.5)  # auto-summary is off by default: the bot stays quiet
             fake.send(fake.message(group, ada, f"/tldr@{BOT_USERNAME}", reply_to=shared))
-            fake.wait_sent(group["id"], since=mark)
-            time.sleep(0.3)
+            fake.wait_sent(group["id"], since=mark, timeout=15)
+            time.sleep(0.5)
     fake.stop()
     print(transcript(fake))
     return 0

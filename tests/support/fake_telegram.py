@@ -7,6 +7,12 @@ answers with Telegram's error JSON when something is invalid, and records every
 call. Tests inject updates (messages, edits, button presses, inline queries,
 documents); they are served by ``getUpdates`` (long polling) or POSTed to the
 bot's webhook with the secret-token header once ``setWebhook`` was called.
+
+It is strict where Telegram is: a ``message_thread_id`` outside a forum topic,
+a reply to a deleted message without ``allow_sending_without_reply``, a reaction
+the chat does not allow, a ``web_app`` button outside a private chat, an
+invalid deep-link payload, and any parameter a method does not take are all
+refused with Telegram's error text; ``allowed_updates`` filters what is delivered.
 """
 
 from __future__ import annotations
@@ -28,11 +34,95 @@ from queue import Queue
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from telegram.constants import ReactionEmoji
+
 from tests.support.bot_html_check import check_message
 
 BOT_ID = 7000001
 BOT_USERNAME = "keypoint_test_bot"
 _URL = re.compile(r"https?://[^\s<>\"']+")
+# The emoji a bot may react with: Telegram's list for ReactionTypeEmoji, as
+# python-telegram-bot keeps it. ✅ and ❌ are not among them.
+BOT_REACTIONS = frozenset(emoji.value for emoji in ReactionEmoji)
+# Update types Telegram sends when allowed_updates is empty (all but these three).
+_OPT_IN_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
+_DEEP_LINK = re.compile(r"https://t\.me/(\w+)\?(start|startgroup)=(.*)")
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_BUTTON_KINDS = (
+    "callback_data",
+    "url",
+    "web_app",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "login_url",
+    "pay",
+    "callback_game",
+)
+_COMMAND_SCOPES = {
+    "default",
+    "all_private_chats",
+    "all_group_chats",
+    "all_chat_administrators",
+    "chat",
+    "chat_administrators",
+    "chat_member",
+}
+# The parameters each method takes (Bot API 9.x); anything else is refused, so a typo
+# or a parameter Telegram does not know fails a test instead of being ignored.
+_COMMON = {"business_connection_id"}
+_SEND = _COMMON | {
+    "chat_id",
+    "message_thread_id",
+    "direct_messages_topic_id",
+    "disable_notification",
+    "protect_content",
+    "allow_paid_broadcast",
+    "message_effect_id",
+    "suggested_post_parameters",
+    "reply_parameters",
+    "reply_markup",
+}
+_PARAMETERS: dict[str, set[str]] = {
+    "getMe": set(),
+    "getUpdates": {"offset", "limit", "timeout", "allowed_updates"},
+    "setWebhook": {
+        "url",
+        "certificate",
+        "ip_address",
+        "max_connections",
+        "allowed_updates",
+        "drop_pending_updates",
+        "secret_token",
+    },
+    "deleteWebhook": {"drop_pending_updates"},
+    "getWebhookInfo": set(),
+    "setMyCommands": {"commands", "scope", "language_code"},
+    "deleteMyCommands": {"scope", "language_code"},
+    "setMyDescription": {"description", "language_code"},
+    "setMyShortDescription": {"short_description", "language_code"},
+    "sendChatAction": _COMMON | {"chat_id", "message_thread_id", "action"},
+    "sendMessage": _SEND | {"text", "parse_mode", "entities", "link_preview_options"},
+    "editMessageText": _COMMON
+    | {
+        "chat_id",
+        "message_id",
+        "inline_message_id",
+        "text",
+        "parse_mode",
+        "entities",
+        "link_preview_options",
+        "reply_markup",
+    },
+    "editMessageReplyMarkup": _COMMON | {"chat_id", "message_id", "inline_message_id", "reply_markup"},
+    "setMessageReaction": {"chat_id", "message_id", "reaction", "is_big"},
+    "answerCallbackQuery": {"callback_query_id", "text", "show_alert", "url", "cache_time"},
+    "answerInlineQuery": {"inline_query_id", "results", "cache_time", "is_personal", "next_offset", "button"},
+    "getChatMember": {"chat_id", "user_id"},
+    "getChatAdministrators": {"chat_id"},
+    "getFile": {"file_id"},
+}
 
 
 @dataclass
@@ -82,6 +172,15 @@ class FakeTelegram:
         self.fault_log: list[tuple[str, str]] = []
         self.other_poller = False  # another instance polls the token: getUpdates answers 409
         self.blocked: set[int] = set()  # chats where sendMessage answers 403 (user blocked the bot)
+        self.chats: dict[int, dict[str, Any]] = {}  # every chat a builder made, by id
+        self.topics: dict[int, set[int]] = {}  # forum chat → its topics' thread ids
+        self.existing: set[tuple[int, int]] = set()  # (chat, message) not deleted
+        # chat → the emoji its admins allow as reactions (absent: every bot emoji; empty: none)
+        self.available_reactions: dict[int, set[str]] = {}
+        self.reactions: dict[tuple[int, int], list[str]] = {}  # what the bot reacted with, as now shown
+        self.descriptions: dict[tuple[str, str], str] = {}  # (method, language or "") → text
+        self.commands: dict[tuple[str, str], list[str]] = {}  # (scope type, language or "") → names
+        self.allowed_updates: list[str] = []  # as last set by getUpdates or setWebhook
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -181,13 +280,23 @@ class FakeTelegram:
     def user(user_id: int = 501, name: str = "Ada", language: str = "en") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": name, "language_code": language}
 
-    @staticmethod
-    def private_chat(user: dict[str, Any]) -> dict[str, Any]:
-        return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+    def private_chat(self, user: dict[str, Any]) -> dict[str, Any]:
+        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        self.chats[chat["id"]] = chat
+        return chat
 
-    @staticmethod
-    def group(chat_id: int = -100500, title: str = "Readers") -> dict[str, Any]:
-        return {"id": chat_id, "type": "supergroup", "title": title}
+    def group(self, chat_id: int = -100500, title: str = "Readers") -> dict[str, Any]:
+        """A supergroup without topics: a reply chain there is not a thread one can post to."""
+        chat = {"id": chat_id, "type": "supergroup", "title": title}
+        self.chats[chat_id] = chat
+        return chat
+
+    def forum(self, chat_id: int, title: str, topics: tuple[int, ...]) -> dict[str, Any]:
+        """A supergroup with topics (``is_forum``); ``topics`` are their thread ids."""
+        chat = {"id": chat_id, "type": "supergroup", "title": title, "is_forum": True}
+        self.chats[chat_id] = chat
+        self.topics[chat_id] = set(topics)
+        return chat
 
     def message(
         self,
@@ -225,13 +334,57 @@ class FakeTelegram:
                 "date": int(time.time()) - 60,
                 "sender_user": forwarded_from,
             }
-        if thread_id is not None:
-            body["message_thread_id"] = thread_id
-            body["is_topic_message"] = True
+        thread = self._thread_of(chat, thread_id, reply_to)
+        if thread is not None:
+            body["message_thread_id"] = thread
+            if chat.get("is_forum"):
+                body["is_topic_message"] = True
+        self.existing.add((int(chat["id"]), int(body["message_id"])))
         return body
+
+    def _thread_of(
+        self, chat: dict[str, Any], thread_id: int | None, reply_to: dict[str, Any] | None
+    ) -> int | None:
+        """The ``message_thread_id`` Telegram gives a message: its topic in a forum; in any
+        other supergroup, a reply carries the id of its reply chain's first message."""
+        if chat.get("is_forum"):
+            if thread_id is not None and thread_id not in self.topics.get(int(chat["id"]), set()):
+                raise ValueError(f"no topic {thread_id} in {chat['title']}")
+            return thread_id
+        if thread_id is not None:
+            raise ValueError("only forum messages belong to a topic")
+        if chat.get("type") == "supergroup" and reply_to is not None:
+            return int(reply_to.get("message_thread_id") or reply_to["message_id"])
+        return None
+
+    def delete(self, message: dict[str, Any]) -> None:
+        """The user deletes ``message``: replies to it now need ``allow_sending_without_reply``."""
+        self.existing.discard((int(message["chat"]["id"]), int(message["message_id"])))
+
+    def open_link(
+        self, link: str, user: dict[str, Any], group: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Open a ``t.me`` deep link as Telegram's app does.
+
+        ``?start=P`` sends ``/start P`` in the user's private chat; ``?startgroup=P`` adds the
+        bot to ``group`` and sends ``/start@bot P`` there. A payload that is not 1-64 of
+        ``A-Za-z0-9_-`` is dropped (Telegram opens the chat with a bare ``/start``); a link
+        to another bot raises, because it never reaches this one.
+        """
+        match = _DEEP_LINK.fullmatch(link)
+        if match is None or match.group(1) != BOT_USERNAME:
+            raise ValueError(f"not a deep link to this bot: {link}")
+        kind, payload = match.group(2), unquote(match.group(3))
+        suffix = f" {payload}" if _PAYLOAD.fullmatch(payload) else ""
+        if kind == "start":
+            return self.send(self.message(self.private_chat(user), user, "/start" + suffix))
+        if group is None:
+            raise ValueError("?startgroup needs the group the user picks")
+        return self.send(self.message(group, user, f"/start@{BOT_USERNAME}" + suffix))
 
     def send(self, message: dict[str, Any]) -> dict[str, Any]:
         """Deliver ``message`` as a new message update."""
+        self.messages.setdefault((int(message["chat"]["id"]), int(message["message_id"])), message)
         self.inject({"message": message})
         return message
 
@@ -318,6 +471,8 @@ class FakeTelegram:
             update = self._deliveries.get()
             if update is None or self.webhook is None:
                 return
+            if not self._wanted(update):
+                continue
             url, secret = self.webhook
             request = urllib.request.Request(
                 url,
@@ -429,6 +584,11 @@ class FakeTelegram:
                 "description": error,
                 "parameters": {"retry_after": seconds},
             }
+        unknown = sorted(set(params) - _PARAMETERS.get(method, set(params)))
+        if unknown:
+            error = f"Bad Request: unexpected parameter {unknown[0]}"
+            self._record(Call(method, params, False, error=error))
+            return 400, {"ok": False, "error_code": 400, "description": error}
         if method == "getUpdates":
             if self.other_poller:
                 error = (
@@ -456,20 +616,33 @@ class FakeTelegram:
             self.calls.append(call)
             self._lock.notify_all()
 
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        """Whether ``allowed_updates`` lets ``update`` through (as Telegram filters it)."""
+        kinds = set(update) - {"update_id"}
+        if self.allowed_updates:
+            return bool(kinds & set(self.allowed_updates))
+        return not kinds & _OPT_IN_UPDATES
+
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
         with self._lock:
-            # Telegram forgets updates below the offset once it is confirmed.
-            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if "allowed_updates" in params:
+                self.allowed_updates = list(params["allowed_updates"] or [])
+            # Telegram forgets updates below the offset once it is confirmed, and never
+            # sends those allowed_updates leaves out.
+            self._updates = [u for u in self._updates if u["update_id"] >= offset and self._wanted(u)]
             while not self._updates and self.webhook is None and time.monotonic() < deadline:
                 self._lock.wait(min(0.5, max(0.0, deadline - time.monotonic())))
+                self._updates = [u for u in self._updates if self._wanted(u)]
             batch = list(self._updates[: int(params.get("limit") or 100)])
             self.calls.append(Call("getUpdates", params, True, result=[u["update_id"] for u in batch]))
         return batch
 
     # Each _m_<method> returns the result or raises _ApiError.
+
+    inline_mode = True  # BotFather's /setinline; without it Share buttons are refused
 
     def _m_getMe(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -479,7 +652,7 @@ class FakeTelegram:
             "username": BOT_USERNAME,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": True,
+            "supports_inline_queries": self.inline_mode,
         }
 
     def _m_deleteWebhook(self, _params: dict[str, Any]) -> bool:
@@ -496,6 +669,8 @@ class FakeTelegram:
             raise _ApiError("Bad Request: secret token contains unallowed characters")
         with self._lock:
             self.webhook = (url, secret)
+            if "allowed_updates" in params:
+                self.allowed_updates = list(params["allowed_updates"] or [])
             pending, self._updates = self._updates, []
             for update in pending:
                 self._deliveries.put(update)
@@ -511,11 +686,44 @@ class FakeTelegram:
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise _ApiError("Bad Request: too many commands")
         for command in commands:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
                 raise _ApiError("Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise _ApiError("Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = (params.get("scope") or {"type": "default"}).get("type")
+        if scope not in _COMMAND_SCOPES:
+            raise _ApiError("Bad Request: wrong parameter scope in request")
+        language = _language_code(params)
+        self.commands[(scope, language)] = [c["command"] for c in commands]
+        return True
+
+    def _m_setMyDescription(self, params: dict[str, Any]) -> bool:
+        return self._describe("setMyDescription", params.get("description") or "", 512, params)
+
+    def _m_setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        return self._describe("setMyShortDescription", params.get("short_description") or "", 120, params)
+
+    def _describe(self, method: str, description: str, limit: int, params: dict[str, Any]) -> bool:
+        if len(description) > limit:
+            raise _ApiError("Bad Request: description is too long")
+        self.descriptions[(method, _language_code(params))] = description
+        return True
+
+    def _m_setMessageReaction(self, params: dict[str, Any]) -> bool:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        if (chat_id, message_id) not in self.existing:
+            raise _ApiError("Bad Request: message to react not found")
+        reaction = params.get("reaction") or []
+        if len(reaction) > 1:
+            raise _ApiError("Bad Request: REACTIONS_TOO_MANY")  # bots set at most one
+        allowed = self.available_reactions.get(chat_id, BOT_REACTIONS)
+        for item in reaction:
+            if item.get("type") != "emoji" or item.get("emoji") not in BOT_REACTIONS & allowed:
+                raise _ApiError("Bad Request: REACTION_INVALID")
+        self.reactions[(chat_id, message_id)] = [item["emoji"] for item in reaction]
         return True
 
     def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
@@ -529,10 +737,17 @@ class FakeTelegram:
             raise _ApiError("Forbidden: bot was blocked by the user", 403)
         text = params.get("text") or ""
         _validate_text(text, params.get("parse_mode"))
-        _validate_markup(params.get("reply_markup"))
+        chat = self.chats.get(chat_id) or {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        _validate_markup(params.get("reply_markup"), private=chat["type"] == "private")
         reply = params.get("reply_parameters") or {}
+        thread = int(params["message_thread_id"]) if params.get("message_thread_id") else None
+        if thread is not None and thread not in self.topics.get(chat_id, set()):
+            raise _ApiError("Bad Request: message thread not found")
+        if reply.get("message_id") and (chat_id, int(reply["message_id"])) not in self.existing:
+            if not reply.get("allow_sending_without_reply"):
+                raise _ApiError("Bad Request: message to be replied not found")
+            reply = {}
         message_id = next(self._message_ids)
-        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
@@ -542,18 +757,31 @@ class FakeTelegram:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        replied = self.messages.get((chat_id, int(reply.get("message_id") or 0)))
         if reply.get("message_id"):
-            message["reply_to_message"] = {"message_id": int(reply["message_id"]), "date": 0, "chat": chat}
-        if params.get("message_thread_id"):
-            message["message_thread_id"] = int(params["message_thread_id"])
+            message["reply_to_message"] = replied or {
+                "message_id": int(reply["message_id"]),
+                "date": 0,
+                "chat": chat,
+            }
+        if thread is not None:
+            message["message_thread_id"] = thread
+            message["is_topic_message"] = True
+        elif chat["type"] == "supergroup" and reply.get("message_id"):
+            # Like any reply in a supergroup, the bot's reply joins its reply chain.
+            root = (replied or {}).get("message_thread_id") or int(reply["message_id"])
+            message["message_thread_id"] = int(root)
         self.messages[(chat_id, message_id)] = message
+        self.existing.add((chat_id, message_id))
         return message
 
     def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
         text = params.get("text") or ""
         _validate_text(text, params.get("parse_mode"))
-        _validate_markup(params.get("reply_markup"))
-        if params.get("inline_message_id"):
+        inline = bool(params.get("inline_message_id"))
+        private = not inline and int(params.get("chat_id") or 0) > 0
+        _validate_markup(params.get("reply_markup"), private=private)
+        if inline:
             return True
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self.messages.get(key)
@@ -565,6 +793,26 @@ class FakeTelegram:
                 "markup are exactly the same as a current content and reply markup of the message"
             )
         message = dict(message, text=text, edit_date=int(time.time()))
+        message.pop("reply_markup", None)
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[key] = message
+        return message
+
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+        inline = bool(params.get("inline_message_id"))
+        _validate_markup(
+            params.get("reply_markup"), private=not inline and int(params.get("chat_id") or 0) > 0
+        )
+        if inline:
+            return True
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise _ApiError("Bad Request: message to edit not found")
+        if message.get("reply_markup") == params.get("reply_markup"):
+            raise _ApiError("Bad Request: message is not modified")
+        message = dict(message, edit_date=int(time.time()))
         message.pop("reply_markup", None)
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
@@ -585,7 +833,7 @@ class FakeTelegram:
                 raise _ApiError("Bad Request: RESULT_ID_INVALID")
             content = result.get("input_message_content") or {}
             _validate_text(content.get("message_text") or "", content.get("parse_mode"))
-            _validate_markup(result.get("reply_markup"))
+            _validate_markup(result.get("reply_markup"), private=False)  # sent to any chat
         return True
 
     def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -659,14 +907,40 @@ def _validate_text(text: str, parse_mode: str | None) -> None:
         raise _ApiError(problem)
 
 
-def _validate_markup(markup: dict[str, Any] | None) -> None:
+def _language_code(params: dict[str, Any]) -> str:
+    language = params.get("language_code") or ""
+    if language and not re.fullmatch(r"[a-z]{2}", language):
+        raise _ApiError("Bad Request: LANG_CODE_INVALID")
+    return language
+
+
+def _validate_markup(markup: dict[str, Any] | None, *, private: bool) -> None:
+    """Telegram's checks on inline buttons; ``private``: the message is in a private chat
+    (``web_app`` buttons work only there, not in groups or in messages sent inline)."""
     for row in (markup or {}).get("inline_keyboard", []):
         for button in row:
+            if not button.get("text"):
+                raise _ApiError("Bad Request: BUTTON_TEXT_INVALID")
+            kinds = [kind for kind in _BUTTON_KINDS if kind in button]
+            if len(kinds) != 1:
+                raise _ApiError("Bad Request: BUTTON_TYPE_INVALID")
             data = button.get("callback_data")
             if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
                 raise _ApiError("Bad Request: BUTTON_DATA_INVALID")
-            if not button.get("text"):
-                raise _ApiError("Bad Request: BUTTON_TEXT_INVALID")
+            url = button.get("url") or (button.get("web_app") or {}).get("url")
+            if "url" in button and not re.match(r"(https?|tg)://[^\s]+$", url or ""):
+                raise _ApiError("Bad Request: BUTTON_URL_INVALID")
+            if "web_app" in button:
+                if not private:
+                    raise _ApiError("Bad Request: BUTTON_TYPE_INVALID")
+                if not (url or "").startswith("https://"):
+                    raise _ApiError("Bad Request: BUTTON_URL_INVALID")  # Mini Apps need HTTPS
+            chosen = button.get("switch_inline_query_chosen_chat")
+            if chosen is not None and not any(
+                chosen.get(k)
+                for k in ("allow_user_chats", "allow_bot_chats", "allow_group_chats", "allow_channel_chats")
+            ):
+                raise _ApiError("Bad Request: BUTTON_TYPE_INVALID")
 
 
 _JSON_FIELDS = {
@@ -679,6 +953,7 @@ _JSON_FIELDS = {
     "allowed_updates",
     "button",
     "scope",
+    "reaction",
 }
 
 
