@@ -84,7 +84,7 @@ def points_job(digest: Digest, points: int, max_quotes: int) -> Digest:
         points=points,
         max_quotes=max_quotes,
     )
-    return Digest(article, summary, list(digest.repairs), digest.seconds)
+    return Digest(article, summary, list(digest.repairs), digest.seconds, digest.truncated_at)
 
 
 _WARM_UP_PAGE = (
