@@ -48,6 +48,15 @@ def _html(name: str, piece: str, head: str = "", tail: str = "") -> Generator:
     return Generator(name, "html", lambda size: repeat(piece, size, page_head, page_tail))
 
 
+def _nested(opener: str, closer: str, size: int) -> str:
+    """A page of ``opener`` nested as deep as ``size`` allows, every level closed."""
+    head = "<html><head><title>Hostile page</title></head><body>"
+    tail = "</body></html>"
+    depth = max(0, (size - len(head) - len(tail)) // (len(opener) + len(closer)))
+    page = head + opener * depth + closer * depth + tail
+    return page + " " * (size - len(page)) if len(page) <= size else page[:size]
+
+
 _PROSE_EN = "The council voted on Tuesday to build new homes near the river. "
 _PROSE_ZH = "市政府周二宣布将在河边新建住房，批评者认为该计划忽视了洪水风险。"
 
@@ -144,7 +153,7 @@ TEXTS = [
 
 HTMLS = [
     _html("unclosed <div>", "<div>"),
-    _html("nested closed <div>", "<div>x", tail="</div>" * 1000),
+    Generator("nested closed <div>", "html", lambda size: _nested("<div>x", "</div>", size)),
     _html("unclosed <p>", "<p>"),
     _html("unclosed <p> with words", "<p>word "),
     _html("tiny <p>", "<p>x</p>"),
