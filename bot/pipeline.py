@@ -94,8 +94,13 @@ def digest_text(
     """Summarise pasted text or a text/Markdown file."""
     if not text or not text.strip():
         raise EmptyTextError("there is no text to summarise")
+    # Capped before the Markdown pass too, which reads every line of the text.
+    text, cut = cap_text(text, options.get("max_chars"))
     article = article_from_text(text, title=title, url=url)
-    return digest_article(article, guess_title=article.title is None, **options)
+    digest = digest_article(article, guess_title=article.title is None, **options)
+    if cut is not None and digest.truncated_at is None:
+        digest.truncated_at = cut
+    return digest
 
 
 def digest_html(
