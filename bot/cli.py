@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import unquote
 
+from bot.budget import cpu_budget
 from bot.config import Settings, get_settings
 from bot.errors import InvalidSourceError, KeypointError
 from bot.fetch import Fetcher
 from bot.models import Digest
-from bot.pipeline import digest_html, digest_text, digest_url
+from bot.pipeline import digest_html, digest_page, digest_text, digest_url
 
 HTML_SUFFIXES = {".html", ".htm"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -120,7 +121,11 @@ def in_script(value: Any, target: str) -> Any:
 
 async def summarize_source(source: str, settings: Settings, *, points: int | None = None) -> Digest:
     """A digest of a URL, a file path or ``-`` (stdin)."""
-    options: dict[str, Any] = {"points": points, "max_quotes": settings.max_quotes}
+    options: dict[str, Any] = {
+        "points": points,
+        "max_quotes": settings.max_quotes,
+        "max_chars": settings.max_text_chars or None,
+    }
     if source == "-":
         return digest_text(sys.stdin.read(), **options)
     if source.startswith(("http://", "https://")):
@@ -231,13 +236,25 @@ async def process_batch_line(
             raise InvalidSourceError('"points" must be a non-negative integer')
         title = item.get("title") if isinstance(item.get("title"), str) else None
         language = item.get("language") if isinstance(item.get("language"), str) else None
-        options: dict[str, Any] = {"points": points, "language": language, "max_quotes": settings.max_quotes}
+        options: dict[str, Any] = {
+            "points": points,
+            "language": language,
+            "max_quotes": settings.max_quotes,
+            "max_chars": settings.max_text_chars or None,
+        }
+        # The CPU work runs here, in the main thread, where the budget's signal
+        # arrives: one hostile line gets an error record instead of holding the batch.
+        budget = settings.job_cpu_seconds or None
         if field == "text":
-            digest = await asyncio.to_thread(digest_text, value, title=title, **options)
+            with cpu_budget(budget):
+                digest = digest_text(value, title=title, **options)
         elif field == "html":
-            digest = await asyncio.to_thread(digest_html, value, title=title, **options)
+            with cpu_budget(budget):
+                digest = digest_html(value, title=title, **options)
         else:
-            digest = await digest_url(value, fetcher, **options)
+            page = await fetcher.fetch(value)
+            with cpu_budget(budget):
+                digest = digest_page(page, **options)
             if title:
                 digest.article = digest.article.__class__(**{**_fields(digest.article), "title": title})
     except json.JSONDecodeError as exc:

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     min_text_chars: int = 400
     max_links_per_message: int = 3
     max_document_bytes: int = 5_000_000
+    max_text_chars: int = 100_000
+    job_cpu_seconds: float = 10.0
     convert_chinese: Literal["none", "simplified", "traditional"] = "none"
 
     # Storage and limits

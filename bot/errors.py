@@ -40,3 +40,9 @@ class NotAnArticleError(KeypointError):
 
 class EmptyTextError(KeypointError):
     code = "empty_text"
+
+
+class TooComplexError(KeypointError):
+    """The text or page used up its CPU-time budget before a summary was made."""
+
+    code = "too_complex"

@@ -72,6 +72,9 @@ class Digest:
     summary: Summary
     repairs: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Where a text longer than the cap was cut (its first this many characters
+    # were summarised); None when the whole text was.
+    truncated_at: int | None = None
 
     @property
     def reduction_percent(self) -> int:

@@ -23,6 +23,7 @@ _LABELS = {
         "reduced": "Reduced by {percent}% · {minutes} min read",
         "unknown_speaker": "unattributed",
         "untitled": "Summary",
+        "truncated": "The text was longer: summarised its first {chars} characters.",
     },
     "zh": {
         "points": "要点",
@@ -32,6 +33,7 @@ _LABELS = {
         "reduced": "缩减 {percent}% · 阅读约 {minutes} 分钟",
         "unknown_speaker": "未注明",
         "untitled": "摘要",
+        "truncated": "原文较长：仅摘要了前 {chars} 个字符。",
     },
 }
 
@@ -79,6 +81,8 @@ def render_digest(digest: Digest, options: RenderOptions | None = None) -> str:
     footer = text["reduced"].format(percent=digest.reduction_percent, minutes=digest.reading_minutes)
     if article.site_name:
         footer += f" · {html.escape(article.site_name)}"
+    if digest.truncated_at is not None:
+        footer += "\n" + text["truncated"].format(chars=f"{digest.truncated_at:,}")
     parts.append(f"<i>{footer}</i>")
     return "\n\n".join(parts)
 

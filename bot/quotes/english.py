@@ -485,10 +485,16 @@ def _run_forward(toks: list[_Tok]) -> list[str]:
     return words
 
 
+_LOOK_BACK = 1000  # characters: longer than any sentence a quote is introduced in
+
+
 def speaker_before(text: str, open_at: int, para_start: int) -> Speaker:
     """Attribution before a quote, in the same sentence as its opening mark."""
-    region_start = para_start
-    for found in _SENTENCE_END.finditer(text, para_start, open_at):
+    # The sentence holding the opening mark starts after the last sentence end
+    # before it; only the last _LOOK_BACK characters are searched for one, or
+    # a paragraph of thousands of quotes is read again for every quote.
+    region_start = max(para_start, open_at - _LOOK_BACK)
+    for found in _SENTENCE_END.finditer(text, region_start, open_at):
         region_start = found.end()
     region_start = max(region_start, _last_closing_mark(text, region_start, open_at))
     toks = _tokens(text[region_start:open_at], region_start)

@@ -84,16 +84,25 @@ def find_quotes(text: str, language: str = "en") -> list[Quote]:
     paras = _Paragraphs(text)
     doc_zh: chinese.ChineseText | None = None
     found: list[_Found] = []
+    # Per paragraph, computed once: whether it holds Chinese, and where its
+    # first non-space character is. Asked afresh for every quote, a paragraph
+    # of thousands of quotes was read thousands of times.
+    has_han: dict[int, bool] = {}
+    first_word: dict[int, int] = {}
     for span in find_spans(text):
         inner = _inner_text(text, span)
         if not any(c.isalnum() for c in inner):
             continue  # marks around punctuation alone ("“,") quote nothing
         para = paras.index(span.open_at)
         p_start, p_end = paras.bounds(para)
-        zh = bool(_HAN.search(text[p_start:p_end])) or language.startswith("zh")
+        if para not in has_han:
+            has_han[para] = bool(_HAN.search(text, p_start, p_end))
+            word = _NON_SPACE.search(text, p_start, p_end)
+            first_word[para] = word.start() if word else p_end
+        zh = has_han[para] or language.startswith("zh")
         if zh and doc_zh is None:
             doc_zh = chinese.ChineseText(text)
-        at_start = not text[p_start : span.open_at].strip()
+        at_start = first_word[para] >= span.open_at
         speaker, introduced, after = _attribute(text, span, paras, para, at_start, doc_zh if zh else None)
         raw = text[span.start : span.end]
         partial = not zh and inner[:1].islower() and not introduced
@@ -109,6 +118,9 @@ def find_quotes(text: str, language: str = "en") -> list[Quote]:
     if not found:
         return []  # spare the whole-text name analysis when nothing is a quote
     return _resolve(text, found, doc_zh)
+
+
+_NON_SPACE = re.compile(r"\S")
 
 
 def _inner_text(text: str, span: Span) -> str:
@@ -137,8 +149,7 @@ def _attribute(
             q_start, q_end = paras.bounds(prev)
             if text[q_start:q_end].rstrip().endswith((":", "：")):
                 before_start = q_start
-    before_text = text[before_start : span.open_at].rstrip()
-    introduced = before_text.endswith((":", "："))
+    introduced = _last_visible(text, before_start, span.open_at) in (":", "：")
     if doc is not None:
         speaker = chinese.speaker_after(doc, text, span.close_end, p_end)
         if speaker is not None:
@@ -172,6 +183,18 @@ def _attribute(
             n_start, n_end = paras.bounds(nxt)
             speaker = english.signature(text[n_start:n_end])
     return speaker, introduced, False
+
+
+def _last_visible(text: str, start: int, end: int) -> str:
+    """The last non-space character of ``text[start:end]`` ("" if none), found from the end.
+
+    Only the spaces just before ``end`` are read, not the whole paragraph
+    before each quote (which made a paragraph of many quotes quadratic).
+    """
+    at = end - 1
+    while at >= start and text[at].isspace():
+        at -= 1
+    return text[at] if at >= start else ""
 
 
 def _is_statement(inner: str, han: bool, introduced: bool, speaker: object) -> bool:

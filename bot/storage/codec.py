@@ -19,6 +19,7 @@ def digest_to_json(digest: Digest) -> str:
         "summary": asdict(digest.summary),
         "repairs": list(digest.repairs),
         "seconds": digest.seconds,
+        "truncated_at": digest.truncated_at,
     }
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
@@ -40,4 +41,5 @@ def digest_from_json(document: str) -> Digest:
         ),
         repairs=list(record.get("repairs", [])),
         seconds=float(record.get("seconds", 0.0)),
+        truncated_at=record.get("truncated_at"),
     )

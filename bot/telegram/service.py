@@ -18,8 +18,9 @@ from functools import partial
 from pathlib import PurePosixPath
 from typing import TypeVar
 
+from bot.budget import cpu_budget
 from bot.config import Settings
-from bot.errors import KeypointError, TooLargeError, UnsupportedContentError
+from bot.errors import KeypointError, TooComplexError, TooLargeError, UnsupportedContentError
 from bot.fetch import Fetcher
 from bot.models import Digest, FetchedPage
 from bot.pipeline import digest_html, digest_page, digest_text, run_cpu
@@ -42,10 +43,17 @@ DOCUMENT_TYPES = {
 _MIME_TYPES = set(DOCUMENT_TYPES.values()) | {"application/xhtml+xml", "text/x-markdown"}
 
 
-def page_job(page: FetchedPage, max_quotes: int) -> Digest:
-    """Extract, repair and summarise a fetched page or document (worker process)."""
+def page_job(
+    page: FetchedPage, max_quotes: int, max_chars: int | None = None, cpu_seconds: float | None = None
+) -> Digest:
+    """Extract, repair and summarise a fetched page or document (worker process).
+
+    At most ``max_chars`` characters of its text are summarised, in at most
+    ``cpu_seconds`` of CPU time (else :class:`TooComplexError`).
+    """
     try:
-        return digest_page(page, max_quotes=max_quotes)
+        with cpu_budget(cpu_seconds):
+            return digest_page(page, max_quotes=max_quotes, max_chars=max_chars)
     finally:
         _give_memory_back()
 
@@ -70,22 +78,26 @@ def _give_memory_back() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def text_job(text: str, max_quotes: int) -> Digest:
-    """Summarise pasted text (worker process)."""
-    return digest_text(text, max_quotes=max_quotes)
+def text_job(
+    text: str, max_quotes: int, max_chars: int | None = None, cpu_seconds: float | None = None
+) -> Digest:
+    """Summarise pasted text (worker process), bounded as :func:`page_job` is."""
+    with cpu_budget(cpu_seconds):
+        return digest_text(text, max_quotes=max_quotes, max_chars=max_chars)
 
 
-def points_job(digest: Digest, points: int, max_quotes: int) -> Digest:
+def points_job(digest: Digest, points: int, max_quotes: int, cpu_seconds: float | None = None) -> Digest:
     """The same article summarised to ``points`` points; no fetching, no re-extraction."""
     article = digest.article
-    summary = summarise(
-        article.text,
-        title=article.title,
-        language=digest.summary.language,
-        points=points,
-        max_quotes=max_quotes,
-    )
-    return Digest(article, summary, list(digest.repairs), digest.seconds)
+    with cpu_budget(cpu_seconds):
+        summary = summarise(
+            article.text,
+            title=article.title,
+            language=digest.summary.language,
+            points=points,
+            max_quotes=max_quotes,
+        )
+    return Digest(article, summary, list(digest.repairs), digest.seconds, digest.truncated_at)
 
 
 _WARM_UP_PAGE = (
@@ -154,7 +166,7 @@ class Summaries:
 
     async def for_text(self, text: str) -> tuple[str, Digest]:
         key = content_key("t", text)
-        job = partial(self._cpu, partial(text_job, text, self._settings.max_quotes))
+        job = partial(self._cpu, partial(text_job, text, *self._job_limits()))
         return key, await self._cached(key, f"text:{len(text)} chars", job)
 
     async def for_document(
@@ -166,7 +178,7 @@ class Summaries:
         name = file_name or "document"
         page = FetchedPage(url=name, final_url=name, status=200, content_type=kind, body=bytes(data))
         key = content_key("d", data)
-        job = partial(self._cpu, partial(page_job, page, self._settings.max_quotes))
+        job = partial(self._cpu, partial(page_job, page, *self._job_limits()))
         return key, await self._cached(key, f"document:{name}", job)
 
     @property
@@ -188,7 +200,8 @@ class Summaries:
         if points is None or points == len(digest.summary.points):
             return digest
         points = max(1, min(points, self._settings.max_points))
-        return await self._cpu(partial(points_job, digest, points, self._settings.max_quotes))
+        cpu_seconds = self._settings.job_cpu_seconds
+        return await self._cpu(partial(points_job, digest, points, self._settings.max_quotes, cpu_seconds))
 
     async def start(self) -> None:
         """Start every worker now, so the first user does not wait for one."""
@@ -201,24 +214,61 @@ class Summaries:
             self._executor.shutdown(wait=False, cancel_futures=True)
         await self.fetcher.aclose()
 
+    def _job_limits(self) -> tuple[int, int | None, float | None]:
+        """``max_quotes``, ``max_chars`` and ``cpu_seconds`` for a page or text job."""
+        settings = self._settings
+        return settings.max_quotes, settings.max_text_chars or None, settings.job_cpu_seconds or None
+
     async def _cpu(self, work: Callable[[], T]) -> T:
-        """Run ``work`` in the pool; a pool whose worker died is replaced, not reused."""
+        """Run ``work`` in the pool; a pool whose worker died is replaced, not reused.
+
+        A job over its CPU budget (:class:`TooComplexError`, raised in the
+        worker) gets new workers for the jobs after it: the one it ran in was
+        interrupted at an arbitrary point. The old pool finishes what it was
+        given, so no other chat's job is lost or waits longer. A worker that
+        never answers (stuck where the budget's signal cannot reach it) is
+        killed after :meth:`_backstop_seconds`.
+        """
         executor = self._executor
         try:
-            return await run_cpu(executor, work)
+            return await asyncio.wait_for(run_cpu(executor, work), self._backstop_seconds())
+        except TooComplexError:
+            log.warning("a job used up its CPU budget; replacing the workers")
+            self._replace_pool(executor, kill=False)
+            raise
+        except TimeoutError as exc:
+            log.error("a worker did not finish within %.0f s; killing it", self._backstop_seconds())
+            self._replace_pool(executor, kill=True)
+            raise TooComplexError("the text took too long to summarise") from exc
         except BrokenProcessPool as exc:
             # A worker was killed (out of memory, a crash in a C extension). Never
             # retry the same input: it may be what killed it.
-            if self._executor is executor:
-                log.error("a worker process died; starting a new pool")
-                self._executor = _new_pool(self._settings.workers)
-                if executor is not None:
-                    executor.shutdown(wait=False, cancel_futures=True)
+            self._replace_pool(executor, kill=False)
+            log.error("a worker process died; started a new pool")
             raise KeypointError("the worker summarising this text stopped") from exc
+
+    def _backstop_seconds(self) -> float | None:
+        """Wall time after which a job's pool is killed: far beyond the CPU budget.
+
+        Counted from submission, so it leaves room for a queue of jobs ahead.
+        """
+        budget = self._settings.job_cpu_seconds
+        return budget * 6 + 30 if budget and self._executor is not None else None
+
+    def _replace_pool(self, executor: Executor | None, *, kill: bool) -> None:
+        """New workers for the next jobs; the old pool finishes its queue (or is killed)."""
+        if executor is None or self._executor is not executor:
+            return  # thread mode, or another job replaced it already
+        self._executor = _new_pool(self._settings.workers)
+        if kill and isinstance(executor, ProcessPoolExecutor):
+            # The stuck worker cannot be told apart from its neighbours from here.
+            for process in list(executor._processes.values()):  # no public way to kill workers before 3.14
+                process.kill()
+        executor.shutdown(wait=False, cancel_futures=kill)
 
     async def _digest_url(self, url: str) -> Digest:
         page = await self.fetcher.fetch(url)
-        digest = await self._cpu(partial(page_job, page, self._settings.max_quotes))
+        digest = await self._cpu(partial(page_job, page, *self._job_limits()))
         if digest.article.url and digest.article.url.startswith(("http://", "https://")):
             # The cached reply links to the page without whoever's tracking parameters came first.
             digest.article = replace(digest.article, url=normalise_url(digest.article.url))
