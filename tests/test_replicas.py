@@ -17,8 +17,16 @@ from limits import RateLimitItem, RateLimitItemPerSecond
 from bot.config import Settings
 from bot.fetch import Fetcher
 from bot.storage import PostgresStorage
-from bot.telegram.limits import Verdict
-from bot.telegram.replicas import PER_CHAT, PER_GROUP, PER_TOKEN, AnotherPollerError, RedisCoordination
+from bot.telegram.limits import RequestLimits, Verdict
+from bot.telegram.replicas import (
+    PER_CHAT,
+    PER_GROUP,
+    PER_TOKEN,
+    AnotherPollerError,
+    Claim,
+    LocalCoordination,
+    RedisCoordination,
+)
 from bot.telegram.service import Summaries
 from tests.support.bot_articles import library_page
 from tests.support.bot_harness import bot_settings, free_port, running_bot
@@ -65,6 +73,45 @@ async def test_an_update_delivered_to_two_replicas_is_handled_once() -> None:
         assert not await b.first_delivery(1001)  # Telegram re-sent it to the other replica
         assert not await a.first_delivery(1001)
         assert await b.first_delivery(1002)
+
+
+async def test_a_webhook_update_is_claimed_by_one_replica_until_done() -> None:
+    url = await fresh_redis_url()
+    a, b = (RedisCoordination(url, "4242", user_per_minute=10, chat_per_minute=30) for _ in range(2))
+    assert await a.claim_update(5) is Claim.MINE
+    assert await a.first_delivery(5)  # the gate lets the claimed update through on its replica
+    assert await b.claim_update(5) is Claim.BUSY  # Telegram re-posted it to b while a works
+    assert not await b.first_delivery(5)
+    await a.finish_update(5)
+    assert await b.claim_update(5) is Claim.DONE
+    assert not await a.first_delivery(5)
+    await a.close()
+    await b.close()
+
+
+async def test_a_dead_replicas_claim_lapses_and_another_takes_the_update() -> None:
+    url = await fresh_redis_url()
+    dead = RedisCoordination(url, "4242", user_per_minute=10, chat_per_minute=30, claim_seconds=0.3)
+    alive = RedisCoordination(url, "4242", user_per_minute=10, chat_per_minute=30, claim_seconds=0.3)
+    assert await dead.claim_update(6) is Claim.MINE  # and then it is killed: no renewal, no finish
+    assert await alive.claim_update(6) is Claim.BUSY
+    await asyncio.sleep(0.4)
+    assert await alive.claim_update(6) is Claim.MINE
+    await dead.close()
+    await alive.close()
+
+
+async def test_one_process_claims_like_replicas_do() -> None:
+    local = LocalCoordination(RequestLimits(10, 30))
+    assert await local.claim_update(9) is Claim.MINE
+    assert await local.first_delivery(9)
+    assert await local.claim_update(9) is Claim.BUSY  # a second connection with the same update
+    await local.finish_update(9)
+    assert await local.claim_update(9) is Claim.DONE
+    await local.release_update(10)
+    assert await local.claim_update(11) is Claim.MINE
+    await local.release_update(11)  # failed before answering: a re-delivery tries again
+    assert await local.claim_update(11) is Claim.MINE
 
 
 async def test_request_limits_count_requests_on_every_replica() -> None:

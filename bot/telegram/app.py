@@ -49,6 +49,7 @@ from bot.telegram.replicas import AnotherPollerError, Coordination, LocalCoordin
 from bot.telegram.service import Summaries
 from bot.telegram.settings_ui import settings_button, settings_command
 from bot.telegram.texts import LANGUAGES, text
+from bot.telegram.webhook import run_webhook
 
 log = logging.getLogger(__name__)
 
@@ -260,14 +261,11 @@ def serve(
         # configured one (run_bot insists), or each start would lock the others out; every
         # replica then registers the same webhook, and none drops pending updates.
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else token_urlsafe(32)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
+        run_webhook(
+            application,
+            settings,
+            secret=secret,
             allowed_updates=allowed_updates(),
-            drop_pending_updates=False,
             stop_signals=stop_signals,
         )
     else:

@@ -27,6 +27,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from enum import Enum
 from typing import Protocol
 
 import redis.asyncio as aioredis
@@ -40,11 +41,21 @@ from bot.telegram.limits import RequestLimits, Verdict
 log = logging.getLogger(__name__)
 
 UPDATE_MEMORY_SECONDS = 86_400  # longer than Telegram retries a delivery; shorter than ids take to repeat
+# A webhook update's claim lapses this long after its replica stops renewing it
+# (renewed every third of it while handlers run): how soon another replica may
+# take over the updates of one that was killed.
+CLAIM_SECONDS = 15.0
 POLLER_CLAIM_SECONDS = 30.0
 # Telegram's published limits for one bot token.
 PER_TOKEN = RateLimitItemPerSecond(30)
 PER_GROUP = RateLimitItemPerMinute(20)
 PER_CHAT = RateLimitItemPerSecond(1)
+
+
+class Claim(Enum):
+    MINE = "mine"  # handle it now
+    BUSY = "busy"  # being handled elsewhere: ask Telegram to send it again later
+    DONE = "done"  # handled already: answer 200 and nothing else
 
 
 class AnotherPollerError(RuntimeError):
@@ -53,7 +64,20 @@ class AnotherPollerError(RuntimeError):
 
 class Coordination(Protocol):
     async def first_delivery(self, update_id: int) -> bool:
-        """True the first time ``update_id`` is seen by any replica, False for a re-delivery."""
+        """True the first time ``update_id`` is seen by any replica (or while this replica
+        holds its webhook claim), False for a re-delivery."""
+
+    async def claim_update(self, update_id: int) -> Claim:
+        """Take a webhook update for this replica, unless another has it or it is done."""
+
+    async def keep_update(self, update_id: int) -> None:
+        """Renew this replica's claim while its handlers run."""
+
+    async def finish_update(self, update_id: int) -> None:
+        """The update is handled: a re-delivery is answered 200 and dropped."""
+
+    async def release_update(self, update_id: int) -> None:
+        """Handling failed before any answer: let a re-delivery try again."""
 
     async def check_request(self, user_id: int, chat_id: int) -> Verdict:
         """May ``user_id`` ask for one more summary in ``chat_id`` now (counted everywhere)?"""
@@ -74,9 +98,11 @@ class LocalCoordination:
     def __init__(self, limits: RequestLimits, clock: Callable[[], float] = time.monotonic) -> None:
         self._limits = limits
         self._clock = clock
-        self._seen: OrderedDict[int, float] = OrderedDict()
+        self._seen: OrderedDict[int, float] = OrderedDict()  # update id → when first seen
+        self._working: set[int] = set()  # webhook updates this process is handling
 
-    async def first_delivery(self, update_id: int) -> bool:
+    def _remember(self, update_id: int) -> bool:
+        """Record ``update_id``; False when it was recorded before."""
         now = self._clock()
         while self._seen and now - next(iter(self._seen.values())) > UPDATE_MEMORY_SECONDS:
             self._seen.popitem(last=False)
@@ -86,6 +112,27 @@ class LocalCoordination:
         if len(self._seen) > 100_000:  # bounded, whatever the rate
             self._seen.popitem(last=False)
         return True
+
+    async def first_delivery(self, update_id: int) -> bool:
+        return update_id in self._working or self._remember(update_id)
+
+    async def claim_update(self, update_id: int) -> Claim:
+        if update_id in self._working:
+            return Claim.BUSY
+        if not self._remember(update_id):
+            return Claim.DONE
+        self._working.add(update_id)
+        return Claim.MINE
+
+    async def keep_update(self, update_id: int) -> None:
+        return None  # nothing lapses within one process
+
+    async def finish_update(self, update_id: int) -> None:
+        self._working.discard(update_id)
+
+    async def release_update(self, update_id: int) -> None:
+        self._working.discard(update_id)
+        self._seen.pop(update_id, None)
 
     async def check_request(self, user_id: int, chat_id: int) -> Verdict:
         return self._limits.check(user_id, chat_id)
@@ -115,6 +162,7 @@ class RedisCoordination:
         per_token: RateLimitItem = PER_TOKEN,
         per_group: RateLimitItem = PER_GROUP,
         per_chat: RateLimitItem = PER_CHAT,
+        claim_seconds: float = CLAIM_SECONDS,
     ) -> None:
         self._redis = aioredis.Redis.from_url(url)
         self._prefix = f"keypoint:{bot_id}:"
@@ -126,11 +174,40 @@ class RedisCoordination:
         self._lock_seconds = lock_seconds
         self._per_token, self._per_group, self._per_chat = per_token, per_group, per_chat
         self._instance = secrets.token_hex(8)
+        self._working = f"working:{self._instance}".encode()
+        self._claim_ms = int(claim_seconds * 1000)
         self._poller_task: asyncio.Task[None] | None = None
 
+    # An update's key holds "done", or "working:<replica>" while a replica's webhook
+    # handles it (lapsing after CLAIM_SECONDS unless renewed).
+
+    def _update_key(self, update_id: int) -> str:
+        return f"{self._prefix}update:{update_id}"
+
     async def first_delivery(self, update_id: int) -> bool:
-        key = f"{self._prefix}update:{update_id}"
-        return bool(await self._redis.set(key, self._instance, nx=True, ex=UPDATE_MEMORY_SECONDS))
+        key = self._update_key(update_id)
+        if await self._redis.set(key, "done", nx=True, ex=UPDATE_MEMORY_SECONDS):
+            return True
+        return bool(await self._redis.get(key) == self._working)
+
+    async def claim_update(self, update_id: int) -> Claim:
+        key = self._update_key(update_id)
+        if await self._redis.set(key, self._working, nx=True, px=self._claim_ms):
+            return Claim.MINE
+        return Claim.DONE if await self._redis.get(key) == b"done" else Claim.BUSY
+
+    async def keep_update(self, update_id: int) -> None:
+        await self._redis.set(
+            self._update_key(update_id), self._working, xx=True, px=int(CLAIM_SECONDS * 1000)
+        )
+
+    async def finish_update(self, update_id: int) -> None:
+        await self._redis.set(self._update_key(update_id), "done", ex=UPDATE_MEMORY_SECONDS)
+
+    async def release_update(self, update_id: int) -> None:
+        key = self._update_key(update_id)
+        if await self._redis.get(key) == self._working:
+            await self._redis.delete(key)
 
     async def check_request(self, user_id: int, chat_id: int) -> Verdict:
         user_ok = self._user_limit is None or await self._windows.hit(self._user_limit, "u", str(user_id))

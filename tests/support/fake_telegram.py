@@ -25,6 +25,7 @@ import socket
 import struct
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -170,6 +171,12 @@ class FakeTelegram:
         # "truncate" (answer cut off mid-body), "hang" (no answer until the client gives up)
         self.faults: dict[str, list[str]] = {}
         self.fault_log: list[tuple[str, str]] = []
+        # Webhook delivery: parallel connections, how long one POST may take, and how
+        # long Telegram keeps re-posting an update that was not answered 2xx.
+        self.webhook_connections = 8
+        self.delivery_timeout_seconds = 10.0
+        self.delivery_horizon_seconds = 120.0
+        self.deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: no answer)
         self.other_poller = False  # another instance polls the token: getUpdates answers 409
         self.blocked: set[int] = set()  # chats where sendMessage answers 403 (user blocked the bot)
         self.chats: dict[int, dict[str, Any]] = {}  # every chat a builder made, by id
@@ -203,7 +210,8 @@ class FakeTelegram:
 
     def start(self) -> None:
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        threading.Thread(target=self._deliver_forever, daemon=True).start()
+        for _ in range(self.webhook_connections):
+            threading.Thread(target=self._deliver_forever, daemon=True).start()
 
     def stop(self) -> None:
         self._deliveries.put(None)
@@ -467,9 +475,12 @@ class FakeTelegram:
     # --- the Bot API ----------------------------------------------------------------
 
     def _deliver_forever(self) -> None:
+        """One of Telegram's parallel webhook connections: post an update, and when the
+        answer is not 2xx (or none comes), post it again later, as Telegram does."""
         while True:
             update = self._deliveries.get()
             if update is None or self.webhook is None:
+                self._deliveries.put(None)  # let the other connections stop too
                 return
             if not self._wanted(update):
                 continue
@@ -482,13 +493,20 @@ class FakeTelegram:
             )
             if secret:
                 request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
-            for _attempt in range(50):  # Telegram retries too while the bot is not yet listening
+            deadline = time.monotonic() + self.delivery_horizon_seconds
+            pause = 0.1
+            while time.monotonic() < deadline and self.webhook is not None:
                 try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
+                    with urllib.request.urlopen(request, timeout=self.delivery_timeout_seconds) as response:
                         response.read()
+                    self.deliveries.append((update["update_id"], response.status))
                     break
-                except OSError:
-                    time.sleep(0.1)
+                except urllib.error.HTTPError as exc:
+                    self.deliveries.append((update["update_id"], exc.code))
+                except OSError:  # not listening yet, reset, or no answer in time
+                    self.deliveries.append((update["update_id"], 0))
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
