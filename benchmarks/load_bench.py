@@ -9,12 +9,17 @@ misses and on cache hits, latency from update to answer (p50/p95/p99), peak
 RSS and CPU of the bot's process tree, and whether every update was answered
 exactly once.
 
-    python benchmarks/load_bench.py [--rate 30] [--seconds 20]
+    python benchmarks/load_bench.py [--rate 30] [--seconds 20] [--deployments 1,1s,2]
+
+``--deployments 1,2`` measures, in one run, the default (one process polling, on
+SQLite) and two webhook replicas behind a round-robin proxy on PostgreSQL and
+Redis (tests/support/services.py finds them on loopback).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gzip
 import os
@@ -25,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +39,11 @@ sys.path.insert(0, str(ROOT))
 
 from _shared import shared_dir  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
 
+from tests.support.bot_harness import free_port  # noqa: E402
 from tests.support.fake_telegram import FakeTelegram  # noqa: E402
 from tests.support.pages import Page, serving  # noqa: E402
+from tests.support.replica_proxy import ReplicaProxy  # noqa: E402
+from tests.support.services import create_database, drop_database, fresh_redis_url  # noqa: E402
 
 PLACEHOLDERS = {"Reading…", "正在阅读…"}
 
@@ -210,100 +219,179 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+@dataclass
+class Deployment:
+    """How the bot runs: ``replicas`` processes; one polls on SQLite, or all take webhooks
+    behind a round-robin proxy on PostgreSQL and Redis."""
+
+    name: str
+    replicas: int
+    shared: bool  # PostgreSQL + Redis + webhooks
+
+
+DEPLOYMENTS = {
+    "1": Deployment("1 replica, polling, SQLite", 1, False),
+    "1s": Deployment("1 replica, webhook, PostgreSQL+Redis", 1, True),
+    "2": Deployment("2 replicas, webhook, PostgreSQL+Redis", 2, True),
+}
+
+
+@contextlib.contextmanager
+def deployed(deployment: Deployment, fake: FakeTelegram, tmp: Path) -> Iterator[list[Tree]]:
+    """The bot processes of ``deployment``, started and ready; their process trees."""
+    base = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "KEYPOINT_BOT_API_URL": fake.api_url,
+        "KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1",
+        "KEYPOINT_DB_PATH": str(tmp / "load.sqlite3"),
+        "KEYPOINT_LOG_LEVEL": "WARNING",
+    }
+    envs = [base]
+    cleanup: list[Callable[[], None]] = []
+    ready_method, ready_count = "getUpdates", 1
+    if deployment.shared:
+        database = asyncio.run(create_database())
+        redis_url = asyncio.run(fresh_redis_url())
+        cleanup.append(lambda: asyncio.run(drop_database(database)))
+        ports = [free_port() for _ in range(deployment.replicas)]
+        proxy = ReplicaProxy([f"http://127.0.0.1:{port}" for port in ports])
+        proxy.start()
+        cleanup.append(proxy.stop)
+        envs = [
+            {
+                **base,
+                "KEYPOINT_MODE": "webhook",
+                "KEYPOINT_WEBHOOK_URL": proxy.url("/hook"),
+                "KEYPOINT_WEBHOOK_LISTEN": "127.0.0.1",
+                "KEYPOINT_WEBHOOK_PORT": str(port),
+                "KEYPOINT_WEBHOOK_PATH": "hook",
+                "KEYPOINT_WEBHOOK_SECRET": "load-Secret_1",
+                "KEYPOINT_DATABASE_URL": database,
+                "KEYPOINT_REDIS_URL": redis_url,
+            }
+            for port in ports
+        ]
+        ready_method, ready_count = "setWebhook", deployment.replicas
+    # The children write to their own copies of the log's descriptor; ours can close.
+    with open(tmp / "bot.log", "a") as log:
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+            )
+            for env in envs
+        ]
+    trees = [Tree(process.pid) for process in processes]
+    for tree in trees:
+        threading.Thread(target=tree.watch, daemon=True).start()
+    try:
+        fake.wait_for(lambda calls: sum(c.method == ready_method for c in calls) >= ready_count, timeout=60)
+        yield trees
+    finally:
+        for tree in trees:
+            tree.stop.set()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        for step in reversed(cleanup):
+            step()
+
+
+def measure(deployment: Deployment, args: argparse.Namespace, pages: list[Page], texts: list[str]) -> dict:
+    """Both phases (cache misses, then hits) against a fresh ``deployment``."""
+    count = int(args.rate * args.seconds)
+    random.seed(7)
+    fake = FakeTelegram()
+    fake.webhook_connections = 40  # Telegram's default max_connections
+    fake.start()
+    try:
+        with serving() as server, tempfile.TemporaryDirectory() as folder:
+            tmp = Path(folder)
+            for index, page in enumerate(pages):
+                server.pages[f"/a/{index}"] = page
+            with deployed(deployment, fake, tmp) as trees:
+                idle = sum(tree.rss()[0] for tree in trees)
+                misses: list[tuple[str, int, str]] = []
+                for index in range(count):
+                    roll = random.random()
+                    url = server.url(f"/a/{index % len(pages)}?v={index}")  # a new cache key each time
+                    if roll < 0.8:
+                        misses.append(("private link", 10_000 + index, f"look: {url}"))
+                    elif roll < 0.9:
+                        misses.append(
+                            ("pasted text", 10_000 + index, f"{texts[index % len(texts)]}\n\n#{index}")
+                        )
+                    else:
+                        misses.append(("group /summary", -1_000_000 - index, f"/summary {url}"))
+
+                def cpu() -> float:
+                    return sum(tree.cpu_seconds() for tree in trees)
+
+                cpu_before, wall_before = cpu(), time.monotonic()
+                miss = run_phase(fake, misses, args.rate, timeout=120)
+                miss["cpu"] = (cpu() - cpu_before) / (time.monotonic() - wall_before)
+                hits = [
+                    (kind, chat + 5_000_000 if chat > 0 else chat - 5_000_000, text)
+                    for kind, chat, text in misses
+                ]
+                fake.calls.clear()
+                cpu_before, wall_before = cpu(), time.monotonic()
+                hit = run_phase(fake, hits, args.rate, timeout=120)
+                hit["cpu"] = (cpu() - cpu_before) / (time.monotonic() - wall_before)
+            errors = [line for line in (tmp / "bot.log").read_text().splitlines() if "ERROR" in line]
+    finally:
+        fake.stop()
+    return {
+        "miss": miss,
+        "hit": hit,
+        "peak_pss": sum(tree.peak_rss for tree in trees),
+        "idle_pss": idle,
+        "errors": errors,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=30.0, help="updates per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
+    parser.add_argument(
+        "--deployments",
+        default="1",
+        help="comma-separated, measured in this order in one run: 1 (polling, SQLite), "
+        "1s (one webhook replica on PostgreSQL+Redis), 2 (two such replicas behind a proxy)",
+    )
     args = parser.parse_args()
     shared = shared_dir()
     pages = load_pages(shared)
     texts = pasted_texts(shared, 200)
+    chosen = [DEPLOYMENTS[name] for name in args.deployments.split(",")]
+    results = [(deployment, measure(deployment, args, pages, texts)) for deployment in chosen]
     count = int(args.rate * args.seconds)
-    random.seed(7)
-    fake = FakeTelegram()
-    fake.start()
-    with serving() as server, tempfile.TemporaryDirectory() as tmp:
-        for index, page in enumerate(pages):
-            server.pages[f"/a/{index}"] = page
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "KEYPOINT_BOT_API_URL": fake.api_url,
-            "KEYPOINT_ALLOW_PRIVATE_ADDRESSES": "1",
-            "KEYPOINT_DB_PATH": str(Path(tmp) / "load.sqlite3"),
-            "KEYPOINT_LOG_LEVEL": "WARNING",
-        }
-        # The child writes to its own copy of the log's descriptor; ours can close.
-        with open(Path(tmp) / "bot.log", "w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
+    print(
+        f"{os.cpu_count()} cores; {len(pages)} pages; offered {args.rate:.0f} updates/s, "
+        f"{count} updates per phase; each bot process with its default 2 workers"
+    )
+    print(
+        f"{'deployment':<40}{'phase':<8}{'answered':>10}{'once':>7}{'per s':>8}{'p50 s':>8}"
+        f"{'p95 s':>8}{'p99 s':>8}{'CPU':>7}{'PSS MB':>8}"
+    )
+    for deployment, result in results:
+        for name in ("miss", "hit"):
+            row = result[name]
+            print(
+                f"{deployment.name:<40}{name + 'es' if name == 'miss' else name + 's':<8}"
+                f"{row['answered']:>6}/{row['requests']:<4}{row['exactly_once']:>6}{row['throughput']:>8.1f}"
+                f"{row['p50']:>8.2f}{row['p95']:>8.2f}{row['p99']:>8.2f}{row['cpu'] * 100:>6.0f}%"
+                f"{result['peak_pss'] / 2**20:>8.0f}"
             )
-        tree = Tree(process.pid)
-        watcher = threading.Thread(target=tree.watch, daemon=True)
-        watcher.start()
-        try:
-            fake.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=60)
-            idle_rss, _ = tree.rss()
-            misses: list[tuple[str, int, str]] = []
-            for index in range(count):
-                roll = random.random()
-                url = server.url(f"/a/{index % len(pages)}?v={index}")  # a new cache key each time
-                if roll < 0.8:
-                    misses.append(("private link", 10_000 + index, f"look: {url}"))
-                elif roll < 0.9:
-                    misses.append(("pasted text", 10_000 + index, f"{texts[index % len(texts)]}\n\n#{index}"))
-                else:
-                    misses.append(("group /summary", -1_000_000 - index, f"/summary {url}"))
-            cpu_before = tree.cpu_seconds()
-            wall_before = time.monotonic()
-            miss = run_phase(fake, misses, args.rate, timeout=120)
-            miss["cpu"] = (tree.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
-            hits = [
-                (kind, chat + 5_000_000 if chat > 0 else chat - 5_000_000, text)
-                for kind, chat, text in misses
-            ]
-            fake.calls.clear()
-            cpu_before = tree.cpu_seconds()
-            wall_before = time.monotonic()
-            hit = run_phase(fake, hits, args.rate, timeout=120)
-            hit["cpu"] = (tree.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
-        finally:
-            tree.stop.set()
-            process.terminate()
-            process.wait(timeout=30)
-            fake.stop()
-        errors = [line for line in (Path(tmp) / "bot.log").read_text().splitlines() if "ERROR" in line]
-    print(
-        f"bot: default settings, {os.cpu_count()} cores; {len(pages)} pages; "
-        f"offered {args.rate:.0f} updates/s, {count} updates per phase"
-    )
-    print(
-        f"{'phase':<8}{'answered':>10}{'once':>7}{'per s':>8}{'p50 s':>8}{'p95 s':>8}{'p99 s':>8}{'CPU':>7}"
-    )
-    for name, row in (("misses", miss), ("hits", hit)):
-        print(
-            f"{name:<8}{row['answered']:>6}/{row['requests']:<4}{row['exactly_once']:>6}{row['throughput']:>8.1f}"
-            f"{row['p50']:>8.2f}{row['p95']:>8.2f}{row['p99']:>8.2f}{row['cpu'] * 100:>6.0f}%"
-        )
-    print(
-        f"peak memory: {tree.peak_rss / 2**20:.0f} MB PSS for the bot and its workers "
-        f"(main process RSS {tree.peak_main_rss / 2**20:.0f} MB; idle tree {idle_rss / 2**20:.0f} MB PSS)"
-    )
-    by_process = ", ".join(
-        f"{'main' if pid == tree.pid else 'worker'} {pss / 2**20:.0f}"
-        for pid, pss in sorted(tree.peak_by_pid.items())
-    )
-    print(f"peak PSS by process (MB): {by_process}")
-    for name, row in (("misses", miss), ("hits", hit)):
-        for text in row["not_once"][:3]:
-            print(f"   {name}: not exactly one reply: {text}")
-    print(f"error lines in the bot's log: {len(errors)}")
-    for line in errors[:5]:
-        print("  ", line[:200])
+    for deployment, result in results:
+        for name in ("miss", "hit"):
+            for text in result[name]["not_once"][:3]:
+                print(f"   {deployment.name}, {name}: not exactly one reply: {text}")
+        print(f"{deployment.name}: {len(result['errors'])} error lines in the bots' logs")
+        for line in result["errors"][:3]:
+            print("  ", line[:200])
 
 
 if __name__ == "__main__":

@@ -168,6 +168,26 @@ async def test_a_group_gets_its_per_minute_share_from_all_replicas_together() ->
         assert time.monotonic() - started >= 1.9  # the fourth waited for the window to move
 
 
+async def test_a_group_contended_by_many_senders_is_not_starved() -> None:
+    # Fifteen messages waiting on three replicas for one group at once: slots wasted by
+    # losers of a race would starve the group; each window's slots go to one sender.
+    group_budget = RateLimitItemPerSecond(5, 2)
+    async with replicas(3, per_group=group_budget, per_chat=RateLimitItemPerSecond(100)) as coordinations:
+        sent: list[float] = []
+
+        async def send(coordination: RedisCoordination) -> None:
+            await coordination.wait_to_send(-100600)
+            sent.append(time.monotonic())
+
+        started = time.monotonic()
+        await asyncio.wait_for(
+            asyncio.gather(*(send(c) for c in coordinations for _ in range(5))), timeout=15
+        )
+        assert len(sent) == 15
+        assert max(sum(1 for t in sent if first <= t < first + 1.95) for first in sent) <= 5
+        assert sent[-1] - started < 7  # three windows' worth: about 4 s, not starved
+
+
 async def test_a_429_on_one_replica_pauses_them_all() -> None:
     async with replicas(2) as (a, b):
         await a.pause_sending(0.6)

@@ -13,8 +13,10 @@ behind a load balancer:
   is spent by all replicas together, and a 429 ``retry_after`` pauses them all;
 - only one instance long-polls with a token.
 
-Moving windows come from ``limits`` (a well-kept library: a sorted set per key
-and its own Lua scripts); locks are redis-py's ``Lock``.
+The request limits are ``limits`` moving windows (a well-kept library); the
+outgoing budget is one short Lua script, because a message needs a slot in up to
+three windows at once and ``limits`` takes them one by one (see ``_TAKE_SLOTS``).
+Locks are redis-py's ``Lock``.
 """
 
 from __future__ import annotations
@@ -41,15 +43,55 @@ from bot.telegram.limits import RequestLimits, Verdict
 log = logging.getLogger(__name__)
 
 UPDATE_MEMORY_SECONDS = 86_400  # longer than Telegram retries a delivery; shorter than ids take to repeat
-# A webhook update's claim lapses this long after its replica stops renewing it
-# (renewed every third of it while handlers run): how soon another replica may
-# take over the updates of one that was killed.
-CLAIM_SECONDS = 15.0
+# A webhook update's claim lapses this long after its replica stops renewing it: how
+# soon another replica may take over the updates of one that was killed. Renewed every
+# CLAIM_RENEW_SECONDS while handlers run, so a replica whose event loop is starved of
+# CPU for up to 25 s keeps its claim (a lapsed claim of a live replica would let a
+# second replica answer the same update).
+CLAIM_SECONDS = 30.0
+CLAIM_RENEW_SECONDS = 5.0
 POLLER_CLAIM_SECONDS = 30.0
 # Telegram's published limits for one bot token.
 PER_TOKEN = RateLimitItemPerSecond(30)
 PER_GROUP = RateLimitItemPerMinute(20)
 PER_CHAT = RateLimitItemPerSecond(1)
+# Slots are taken on Redis's clock but counted by Telegram on arrival: two messages a
+# window apart here can arrive closer together by the difference in their delays. Each
+# window is held this much longer, so delays that differ by up to this still land apart.
+SEND_JITTER_MS = 50
+
+
+# One slot in every window a message needs, or none: checked and taken in one step.
+# 'limits' hits one window at a time, so a message that got the token's slot but not
+# the chat's would spend the first for nothing; under contention (a busy group on
+# several replicas) the losers burned the group's 20 a minute and starved it.
+# Moving windows as sorted sets of send times, on Redis's clock (one for all replicas).
+# KEYS: the windows; ARGV: a unique member, then each window's limit, then its span (ms).
+# Returns 0 when the slots are taken, else how many ms until all could be.
+_TAKE_SLOTS = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local n = #KEYS
+local wait = 0
+for i = 1, n do
+  local limit = tonumber(ARGV[1 + i])
+  local span = tonumber(ARGV[1 + n + i])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - span)
+  local count = redis.call('ZCARD', KEYS[i])
+  if count >= limit then
+    local freeing = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
+    wait = math.max(wait, tonumber(freeing[2]) + span - now, 1)
+  end
+end
+if wait > 0 then
+  return wait
+end
+for i = 1, n do
+  redis.call('ZADD', KEYS[i], now, now .. ':' .. ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[1 + n + i]))
+end
+return 0
+"""
 
 
 class Claim(Enum):
@@ -177,6 +219,7 @@ class RedisCoordination:
         self._working = f"working:{self._instance}".encode()
         self._claim_ms = int(claim_seconds * 1000)
         self._poller_task: asyncio.Task[None] | None = None
+        self._take_slots = self._redis.register_script(_TAKE_SLOTS)
 
     # An update's key holds "done", or "working:<replica>" while a replica's webhook
     # handles it (lapsing after CLAIM_SECONDS unless renewed).
@@ -197,9 +240,7 @@ class RedisCoordination:
         return Claim.DONE if await self._redis.get(key) == b"done" else Claim.BUSY
 
     async def keep_update(self, update_id: int) -> None:
-        await self._redis.set(
-            self._update_key(update_id), self._working, xx=True, px=int(CLAIM_SECONDS * 1000)
-        )
+        await self._redis.set(self._update_key(update_id), self._working, xx=True, px=self._claim_ms)
 
     async def finish_update(self, update_id: int) -> None:
         await self._redis.set(self._update_key(update_id), "done", ex=UPDATE_MEMORY_SECONDS)
@@ -267,28 +308,21 @@ class RedisCoordination:
 
     async def wait_to_send(self, chat_id: int | str | None) -> None:
         """Wait until one more message may go to ``chat_id`` (None: no chat, the token's limit only)."""
-        items: list[tuple[RateLimitItem, str]] = [(self._per_token, "send")]
+        windows: list[tuple[RateLimitItem, str]] = [(self._per_token, "send")]
         if chat_id is not None:
-            items.append((self._per_chat, f"send:{chat_id}"))
+            windows.append((self._per_chat, f"send:{chat_id}"))
             if str(chat_id).startswith("-"):  # groups and channels have negative ids
-                items.append((self._per_group, f"send:{chat_id}"))
+                windows.append((self._per_group, f"send-group:{chat_id}"))
+        keys = [self._prefix + key for _, key in windows]
+        spans = [str(item.get_expiry() * 1000 + SEND_JITTER_MS) for item, _ in windows]
+        limits = [str(item.amount) for item, _ in windows]
         while True:
             await self._wait_out_pause()
-            waits = [await self._wait_for(item, key) for item, key in items]
-            if any(waits):
-                await asyncio.sleep(max(waits))
-                continue
-            hits = [await self._windows.hit(item, self._prefix, key) for item, key in items]
-            if all(hits):
+            member = secrets.token_hex(6)
+            wait_ms = await self._take_slots(keys=keys, args=[member, *limits, *spans])
+            if not wait_ms:
                 return
-            # Another replica took a slot between test and hit: the slots we took are
-            # spent (the budget errs on the slow side); look again.
-
-    async def _wait_for(self, item: RateLimitItem, key: str) -> float:
-        if await self._windows.test(item, self._prefix, key):
-            return 0.0
-        stats = await self._windows.get_window_stats(item, self._prefix, key)
-        return max(0.01, stats.reset_time - time.time())
+            await asyncio.sleep(int(wait_ms) / 1000)
 
     async def pause_sending(self, seconds: float) -> None:
         """Telegram said 429 ``retry_after``: every replica holds its messages that long."""

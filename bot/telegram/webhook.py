@@ -31,7 +31,7 @@ from tornado.web import RequestHandler
 
 from bot.config import Settings
 from bot.telegram.deps import BotApplication, Deps
-from bot.telegram.replicas import CLAIM_SECONDS, Claim, Coordination
+from bot.telegram.replicas import CLAIM_RENEW_SECONDS, Claim, Coordination
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def _deps(application: BotApplication) -> Deps:
 async def _keep_claim(coordination: Coordination, update_id: int) -> None:
     """Renew the claim while handlers run, so only a dead replica's claim lapses."""
     while True:
-        await asyncio.sleep(CLAIM_SECONDS / 3)
+        await asyncio.sleep(CLAIM_RENEW_SECONDS)
         await coordination.keep_update(update_id)
 
 

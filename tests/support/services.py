@@ -29,17 +29,33 @@ async def _postgres_admin() -> asyncpg.Connection:
         )
 
 
-@asynccontextmanager
-async def fresh_database() -> AsyncIterator[str]:
-    """The URL of a new, empty database, dropped when the block ends."""
+async def create_database() -> str:
+    """The URL of a new, empty database (drop it with :func:`drop_database`)."""
     admin = await _postgres_admin()
     name = f"keypoint_test_{secrets.token_hex(6)}"
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
-        yield POSTGRES.rsplit("/", 1)[0] + "/" + name
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_database(url: str) -> None:
+    admin = await _postgres_admin()
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@asynccontextmanager
+async def fresh_database() -> AsyncIterator[str]:
+    """The URL of a new, empty database, dropped when the block ends."""
+    url = await create_database()
+    try:
+        yield url
+    finally:
+        await drop_database(url)
 
 
 async def fresh_redis_url() -> str:
