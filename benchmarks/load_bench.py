@@ -303,7 +303,7 @@ def measure(deployment: Deployment, args: argparse.Namespace, pages: list[Page],
     count = int(args.rate * args.seconds)
     random.seed(7)
     fake = FakeTelegram()
-    fake.webhook_connections = 40  # Telegram's default max_connections
+    fake.webhook_connections = 100  # the max_connections the bot asks Telegram for
     fake.start()
     try:
         with serving() as server, tempfile.TemporaryDirectory() as folder:

@@ -122,7 +122,9 @@ def run_webhook(
                 secret_token=secret,
                 allowed_updates=allowed_updates,
                 drop_pending_updates=False,
-                max_connections=40,
+                # Telegram's maximum: each connection holds one update until it is handled,
+                # so throughput is at most connections / seconds per update.
+                max_connections=100,
             )
         )
         log.info("webhook listening on %s:%d%s", settings.webhook_listen, settings.webhook_port, path)
