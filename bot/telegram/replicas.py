@@ -94,6 +94,22 @@ return 0
 """
 
 
+# Compare-and-renew and compare-and-delete of a claim: a plain SET XX or GET-then-DEL
+# could act on a claim another replica took after ours lapsed.
+_RENEW_IF_MINE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_DELETE_IF_MINE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
 class Claim(Enum):
     MINE = "mine"  # handle it now
     BUSY = "busy"  # being handled elsewhere: ask Telegram to send it again later
@@ -112,8 +128,8 @@ class Coordination(Protocol):
     async def claim_update(self, update_id: int) -> Claim:
         """Take a webhook update for this replica, unless another has it or it is done."""
 
-    async def keep_update(self, update_id: int) -> None:
-        """Renew this replica's claim while its handlers run."""
+    async def keep_update(self, update_id: int) -> bool:
+        """Renew this replica's claim while its handlers run; False if it is no longer ours."""
 
     async def finish_update(self, update_id: int) -> None:
         """The update is handled: a re-delivery is answered 200 and dropped."""
@@ -166,8 +182,8 @@ class LocalCoordination:
         self._working.add(update_id)
         return Claim.MINE
 
-    async def keep_update(self, update_id: int) -> None:
-        return None  # nothing lapses within one process
+    async def keep_update(self, update_id: int) -> bool:
+        return update_id in self._working  # nothing lapses within one process
 
     async def finish_update(self, update_id: int) -> None:
         self._working.discard(update_id)
@@ -220,6 +236,8 @@ class RedisCoordination:
         self._claim_ms = int(claim_seconds * 1000)
         self._poller_task: asyncio.Task[None] | None = None
         self._take_slots = self._redis.register_script(_TAKE_SLOTS)
+        self._renew_if_mine = self._redis.register_script(_RENEW_IF_MINE)
+        self._delete_if_mine = self._redis.register_script(_DELETE_IF_MINE)
 
     # An update's key holds "done", or "working:<replica>" while a replica's webhook
     # handles it (lapsing after CLAIM_SECONDS unless renewed).
@@ -239,16 +257,19 @@ class RedisCoordination:
             return Claim.MINE
         return Claim.DONE if await self._redis.get(key) == b"done" else Claim.BUSY
 
-    async def keep_update(self, update_id: int) -> None:
-        await self._redis.set(self._update_key(update_id), self._working, xx=True, px=self._claim_ms)
+    async def keep_update(self, update_id: int) -> bool:
+        # Only while the claim is still ours: a late renewal must never revive a claim
+        # that lapsed and went to another replica, nor overwrite "done".
+        renewed = await self._renew_if_mine(
+            keys=[self._update_key(update_id)], args=[self._working, self._claim_ms]
+        )
+        return bool(renewed)
 
     async def finish_update(self, update_id: int) -> None:
         await self._redis.set(self._update_key(update_id), "done", ex=UPDATE_MEMORY_SECONDS)
 
     async def release_update(self, update_id: int) -> None:
-        key = self._update_key(update_id)
-        if await self._redis.get(key) == self._working:
-            await self._redis.delete(key)
+        await self._delete_if_mine(keys=[self._update_key(update_id)], args=[self._working])
 
     async def check_request(self, user_id: int, chat_id: int) -> Verdict:
         user_ok = self._user_limit is None or await self._windows.hit(self._user_limit, "u", str(user_id))

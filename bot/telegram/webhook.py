@@ -87,7 +87,12 @@ async def _keep_claim(coordination: Coordination, update_id: int) -> None:
     """Renew the claim while handlers run, so only a dead replica's claim lapses."""
     while True:
         await asyncio.sleep(CLAIM_RENEW_SECONDS)
-        await coordination.keep_update(update_id)
+        try:
+            if not await coordination.keep_update(update_id):
+                log.warning("update %s: the claim lapsed while it was handled here", update_id)
+                return
+        except Exception:  # a Redis hiccup: try again at the next renewal, the claim has 30 s
+            log.warning("update %s: renewing the claim failed", update_id, exc_info=True)
 
 
 def run_webhook(
