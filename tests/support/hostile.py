@@ -95,6 +95,14 @@ OPENERS = {
     "empty link brackets": "[](",
 }
 
+_CLOSED_AT_THE_END = (
+    "full-width parens",
+    "parens",
+    "square brackets",
+    "lenticular brackets",
+    "corner brackets",
+)
+
 PUNCTUATION = {
     "ellipses": "…",
     "full stops": ".",
@@ -115,6 +123,9 @@ PUNCTUATION = {
 TEXTS = [
     *(_text(f"run of {name}", piece) for name, piece in WHITESPACE.items()),
     *(_text(f"unclosed {name}", piece) for name, piece in OPENERS.items()),
+    # Nothing after the run: balancing then closes every mark at the end, and
+    # the closed empty brackets nest as deep as the run is long.
+    *(_text(f"unclosed {name} to the end", OPENERS[name], tail="") for name in _CLOSED_AT_THE_END),
     *(_text(f"run of {name}", piece) for name, piece in PUNCTUATION.items()),
     _text("one long Latin word", "a"),
     _text("one long Han run", "字"),
