@@ -43,7 +43,9 @@ def test_a_job_over_its_cpu_budget_is_stopped_and_the_next_one_is_not() -> None:
     started = cpu_seconds_used()
     with pytest.raises(TooComplexError), cpu_budget(0.5):
         _spin(10)
-    assert 0.5 <= cpu_seconds_used() - started < 0.8
+    # The profiling timer and getrusage keep CPU time apart by a few ms (the
+    # full suite once saw 0.496 s when the 0.5 s timer fired).
+    assert 0.45 <= cpu_seconds_used() - started < 0.8
     with cpu_budget(1.5):
         _spin(0.2)  # the limit was lifted: a short job after it runs to the end
     _spin(0.2)  # and so does work outside any budget

@@ -8,7 +8,7 @@ never closed, punctuation runs, endless words and lines, thousands of tiny
 lines, mixed scripts, and deeply nested, unclosed or bloated HTML.
 
 ``benchmarks/hostile_bench.py`` runs every generator at 10k, 100k and 1M
-characters; ``tests/test_hostile_scaling.py`` runs them at 20k in CI; the
+characters; ``tests/test_hostile_scaling.py`` runs them at 1k and 10k in CI; the
 hypothesis strategies in ``tests/test_hostile_input.py`` build inputs from
 :data:`PIECES`. Nothing here imports the bot.
 """
