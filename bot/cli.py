@@ -126,14 +126,15 @@ async def summarize_source(source: str, settings: Settings, *, points: int | Non
         "max_quotes": settings.max_quotes,
         "max_chars": settings.max_text_chars or None,
     }
+    max_elements = settings.max_html_elements or None
     if source == "-":
         return digest_text(sys.stdin.read(), **options)
     if source.startswith(("http://", "https://")):
         async with Fetcher(settings) as fetcher:
-            return await digest_url(source, fetcher, **options)
+            return await digest_url(source, fetcher, max_elements=max_elements, **options)
     suffix, data = await asyncio.to_thread(_read_file_source, source)
     if suffix in HTML_SUFFIXES:
-        return digest_html(data, **options)
+        return digest_html(data, max_elements=max_elements, **options)
     from bot.extract import decode_bytes
 
     text, _codec = decode_bytes(data)
@@ -175,6 +176,8 @@ def format_for_terminal(digest: Digest, width: int = 88) -> str:
     if summary.keywords:
         lines += ["", "Keywords: " + ", ".join(summary.keywords)]
     lines += ["", f"Reduced by {digest.reduction_percent}% · {digest.reading_minutes} min read"]
+    if digest.truncated_at is not None:
+        lines.append(f"The text was longer: summarised its first {digest.truncated_at:,} characters.")
     if article.url:
         lines.append(f"Source: {unquote(article.url)}")  # readable: 法国 rather than %E6%B3%95%E5%9B%BD
     return "\n".join(lines)
@@ -245,16 +248,17 @@ async def process_batch_line(
         # The CPU work runs here, in the main thread, where the budget's signal
         # arrives: one hostile line gets an error record instead of holding the batch.
         budget = settings.job_cpu_seconds or None
+        max_elements = settings.max_html_elements or None
         if field == "text":
             with cpu_budget(budget):
                 digest = digest_text(value, title=title, **options)
         elif field == "html":
             with cpu_budget(budget):
-                digest = digest_html(value, title=title, **options)
+                digest = digest_html(value, title=title, max_elements=max_elements, **options)
         else:
             page = await fetcher.fetch(value)
             with cpu_budget(budget):
-                digest = digest_page(page, **options)
+                digest = digest_page(page, max_elements=max_elements, **options)
             if title:
                 digest.article = digest.article.__class__(**{**_fields(digest.article), "title": title})
     except json.JSONDecodeError as exc:

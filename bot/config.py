@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     max_document_bytes: int = 5_000_000
     max_text_chars: int = 100_000
     job_cpu_seconds: float = 10.0
+    # HTML pages with more start tags than this skip trafilatura for a flat reading (0: never).
+    max_html_elements: int = 10_000
     convert_chinese: Literal["none", "simplified", "traditional"] = "none"
 
     # Storage and limits

@@ -15,7 +15,8 @@ from functools import partial
 from typing import TypedDict, TypeVar, Unpack
 
 from bot.errors import EmptyTextError
-from bot.extract import article_from_text, extract, extract_html
+from bot.extract import article_from_text, document_text, extract, extract_html
+from bot.extract.html import MAX_ELEMENTS
 from bot.extract.text import split_headline
 from bot.fetch import Fetcher
 from bot.language import detect_language
@@ -97,25 +98,45 @@ def digest_text(
     # Capped before the Markdown pass too, which reads every line of the text.
     text, cut = cap_text(text, options.get("max_chars"))
     article = article_from_text(text, title=title, url=url)
-    digest = digest_article(article, guess_title=article.title is None, **options)
-    if cut is not None and digest.truncated_at is None:
-        digest.truncated_at = cut
-    return digest
+    return _noting_cut(digest_article(article, guess_title=article.title is None, **options), cut)
 
 
 def digest_html(
-    html: str | bytes, *, url: str | None = None, title: str | None = None, **options: Unpack[DigestOptions]
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    max_elements: int | None = MAX_ELEMENTS,
+    **options: Unpack[DigestOptions],
 ) -> Digest:
-    """Summarise an HTML page you already hold."""
-    article = extract_html(html, url=url)
+    """Summarise an HTML page you already hold (``max_elements``: as for :func:`digest_page`)."""
+    article = extract_html(html, url=url, max_elements=max_elements)
     if title:
         article = replace(article, title=title)
     return digest_article(article, **options)
 
 
-def digest_page(page: FetchedPage, **options: Unpack[DigestOptions]) -> Digest:
-    """Summarise a fetched page of any supported type."""
-    return digest_article(extract(page), **options)
+def digest_page(
+    page: FetchedPage, *, max_elements: int | None = MAX_ELEMENTS, **options: Unpack[DigestOptions]
+) -> Digest:
+    """Summarise a fetched page of any supported type.
+
+    A text document is capped before the Markdown pass, as pasted text is; a
+    page of more than ``max_elements`` HTML start tags is read as flat text
+    (see :func:`bot.extract.html.extract_html`).
+    """
+    text = document_text(page)
+    if text is None:
+        return digest_article(extract(page, max_elements=max_elements), **options)
+    text, cut = cap_text(text, options.get("max_chars"))
+    return _noting_cut(digest_article(article_from_text(text, url=page.final_url), **options), cut)
+
+
+def _noting_cut(digest: Digest, cut: int | None) -> Digest:
+    """``digest``, saying it summarised only the first ``cut`` characters (None: all of them)."""
+    if cut is not None and digest.truncated_at is None:
+        digest.truncated_at = cut
+    return digest
 
 
 async def digest_url(
@@ -123,11 +144,12 @@ async def digest_url(
     fetcher: Fetcher,
     *,
     executor: Executor | None = None,
+    max_elements: int | None = MAX_ELEMENTS,
     **options: Unpack[DigestOptions],
 ) -> Digest:
     """Fetch ``url`` and summarise it; CPU work runs in ``executor``."""
     page = await fetcher.fetch(url)
-    return await run_cpu(executor, partial(digest_page, page, **options))
+    return await run_cpu(executor, partial(digest_page, page, max_elements=max_elements, **options))
 
 
 async def run_cpu(executor: Executor | None, work: Callable[[], T]) -> T:

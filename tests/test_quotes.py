@@ -596,3 +596,14 @@ def test_a_name_running_into_an_adverb_is_not_cut_into_a_role_and_a_name() -> No
         "“不怕！日子总会好起来的，我们帮你们！”\n"
     )
     assert [s for _q, s in speakers(text, "zh")] == ["周建宗"]  # not 宗甚至 after a "role" 周建
+
+
+def test_quotes_past_the_bound_on_spans_are_not_examined() -> None:
+    from bot.quotes.find import MAX_QUOTE_SPANS
+
+    text = "“我们会赢。”李明说。" * (MAX_QUOTE_SPANS + 500)
+    quotes = find_quotes(text, "zh")
+    assert 0 < len(quotes) <= MAX_QUOTE_SPANS
+    assert all(q.speaker == "李明" for q in quotes[:10])
+    last_examined = MAX_QUOTE_SPANS * len("“我们会赢。”李明说。")
+    assert all(q.end <= last_examined for q in quotes)

@@ -7,11 +7,15 @@ the way the damage happens (GBK bytes read one byte out of step).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.repair import fix_and_explain, fix_text
 from bot.repair.damage import realign_shifted_gbk, restore_name_dots
 from bot.repair.punctuation import balance_quote_marks, harmonise_punctuation, text_language
 from bot.repair.rules import (
+    _EMPTY_BRACKETS,
+    drop_empty_brackets,
     drop_image_placeholders,
     drop_keyword_spam,
     drop_promo_lines,
@@ -219,3 +223,21 @@ def test_empty_brackets_after_a_word_are_real() -> None:
 
     for real in ("Call f() to start.", "Use list[] in the type.", "x()() twice"):
         assert drop_empty_brackets(real) == real
+
+
+@given(st.text(alphabet="（）()【】[] \u3000a1_字", max_size=60))
+def test_empty_brackets_dropped_in_one_pass_as_the_pattern_would_repeatedly(text: str) -> None:
+    # The rule's own pattern, applied until it finds nothing: the slow way the one pass replaces.
+    expected = text
+    while True:
+        expected, removed = _EMPTY_BRACKETS.subn("", expected)
+        if not removed:
+            break
+    assert drop_empty_brackets(text) == expected
+
+
+def test_ten_thousand_brackets_closed_by_balancing_go_in_one_pass() -> None:
+    text = "Title\n" + "（" * 10_000
+    balanced = balance_quote_marks(text)
+    assert balanced.count("）") == 10_000  # balancing closed every one, innermost last
+    assert drop_empty_brackets(balanced) == "Title\n"

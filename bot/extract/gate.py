@@ -34,11 +34,17 @@ def text_weight(text: str) -> int:
     return len(text) + sum(1 for c in text if "\u3000" <= c <= "\u9fff")
 
 
+def weighs_less_than(text: str, limit: int) -> bool:
+    """``text_weight(text) < limit``, without reading a text whose length alone reaches it."""
+    return len(text) < limit and text_weight(text) < limit
+
+
 def check_article(text: str, title: str | None = None) -> None:
     """Raise :class:`NotAnArticleError` (saying which kind) if ``text`` is not an article."""
-    weight = text_weight(text.strip())
-    if weight >= SHORT_TEXT:
+    text = text.strip()
+    if not weighs_less_than(text, SHORT_TEXT):
         return
+    weight = text_weight(text)
     lowered_title = (title or "").lower()
     paragraphs = [p.strip().lower() for p in text.split("\n") if p.strip()]
     for kind, lists in _phrases().items():

@@ -61,16 +61,44 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _EMPTY_BRACKETS = re.compile(r"(?<![A-Za-z0-9_)\]])(?:（\s*）|\(\s*\)|【\s*】|\[\s*\])")
 
 
+_EMPTY_PAIRS = {"）": "（", ")": "(", "】": "【", "]": "["}
+_KEEPS_BRACKETS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_)]")
+
+
 def drop_empty_brackets(text: str) -> str:
     """Remove brackets left empty where a link, image credit or icon was (``（）江苏…``).
 
     Brackets right after a Latin letter or digit stay: ``f()`` in a sentence about code is real.
-    Nested empties (``（()）``) go too, so a second repair finds nothing left to drop.
+    Nested empties (``（ () ）``) go too, so a second repair finds nothing left to drop.
     """
-    while True:
-        text, removed = _EMPTY_BRACKETS.subn("", text)
-        if not removed:
-            return text
+    if not _EMPTY_BRACKETS.search(text):
+        return text
+    return _drop_nested_empty_brackets(text)
+
+
+def _drop_nested_empty_brackets(text: str) -> str:
+    """:data:`_EMPTY_BRACKETS` removed until none is left, in one pass over ``text``.
+
+    Removing the innermost empty pair and searching again cost a pass per
+    level: 10,000 unclosed ``（`` that balancing closed took 4 s. Here each
+    closer looks at the last kept character that is not a space for its opener, and
+    that opener's own left neighbour decides as the pattern's look-behind
+    would; what is to its left is final by then, so the result is the same.
+    """
+    kept: list[str] = []
+    solid: list[int] = []  # where the kept characters that are not spaces stand
+    for char in text:
+        opener = _EMPTY_PAIRS.get(char)
+        if opener is not None and solid:
+            at = solid[-1]
+            if kept[at] == opener and (at == 0 or kept[at - 1] not in _KEEPS_BRACKETS):
+                del kept[at:]
+                solid.pop()
+                continue
+        if not char.isspace():
+            solid.append(len(kept))
+        kept.append(char)
+    return "".join(kept)
 
 
 def strip_markup_remnants(text: str) -> str:

@@ -21,6 +21,7 @@ from typing import TypeVar
 from bot.budget import cpu_budget
 from bot.config import Settings
 from bot.errors import KeypointError, TooComplexError, TooLargeError, UnsupportedContentError
+from bot.extract.html import MAX_ELEMENTS
 from bot.fetch import Fetcher
 from bot.models import Digest, FetchedPage
 from bot.pipeline import digest_html, digest_page, digest_text, run_cpu
@@ -44,16 +45,21 @@ _MIME_TYPES = set(DOCUMENT_TYPES.values()) | {"application/xhtml+xml", "text/x-m
 
 
 def page_job(
-    page: FetchedPage, max_quotes: int, max_chars: int | None = None, cpu_seconds: float | None = None
+    page: FetchedPage,
+    max_quotes: int,
+    max_chars: int | None = None,
+    cpu_seconds: float | None = None,
+    max_elements: int | None = MAX_ELEMENTS,
 ) -> Digest:
     """Extract, repair and summarise a fetched page or document (worker process).
 
     At most ``max_chars`` characters of its text are summarised, in at most
-    ``cpu_seconds`` of CPU time (else :class:`TooComplexError`).
+    ``cpu_seconds`` of CPU time (else :class:`TooComplexError`); a page of
+    more than ``max_elements`` HTML start tags is read as flat text.
     """
     try:
         with cpu_budget(cpu_seconds):
-            return digest_page(page, max_quotes=max_quotes, max_chars=max_chars)
+            return digest_page(page, max_quotes=max_quotes, max_chars=max_chars, max_elements=max_elements)
     finally:
         _give_memory_back()
 
@@ -178,7 +184,7 @@ class Summaries:
         name = file_name or "document"
         page = FetchedPage(url=name, final_url=name, status=200, content_type=kind, body=bytes(data))
         key = content_key("d", data)
-        job = partial(self._cpu, partial(page_job, page, *self._job_limits()))
+        job = partial(self._cpu, self._page_job(page))
         return key, await self._cached(key, f"document:{name}", job)
 
     @property
@@ -218,6 +224,10 @@ class Summaries:
         """``max_quotes``, ``max_chars`` and ``cpu_seconds`` for a page or text job."""
         settings = self._settings
         return settings.max_quotes, settings.max_text_chars or None, settings.job_cpu_seconds or None
+
+    def _page_job(self, page: FetchedPage) -> Callable[[], Digest]:
+        """:func:`page_job` for ``page`` with this bot's limits, ready to send to a worker."""
+        return partial(page_job, page, *self._job_limits(), self._settings.max_html_elements or None)
 
     async def _cpu(self, work: Callable[[], T]) -> T:
         """Run ``work`` in the pool; a pool whose worker died is replaced, not reused.
@@ -268,7 +278,7 @@ class Summaries:
 
     async def _digest_url(self, url: str) -> Digest:
         page = await self.fetcher.fetch(url)
-        digest = await self._cpu(partial(page_job, page, *self._job_limits()))
+        digest = await self._cpu(self._page_job(page))
         if digest.article.url and digest.article.url.startswith(("http://", "https://")):
             # The cached reply links to the page without whoever's tracking parameters came first.
             digest.article = replace(digest.article, url=normalise_url(digest.article.url))
