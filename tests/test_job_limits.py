@@ -161,13 +161,13 @@ def bot_world(tmp_path: Path) -> Iterator[tuple[FakeTelegram, PageServer]]:
 def test_a_slow_document_gets_the_clear_message_while_another_chat_is_answered(
     bot_world: tuple[FakeTelegram, PageServer],
 ) -> None:
-    """A 400,000-character Chinese text with the cap off needs several CPU seconds:
+    """A 1,200,000-character Chinese text with the cap off needs about 4 CPU seconds:
     with a 1-second budget its chat hears "too complex" within a few seconds,
     and a link sent from another chat meanwhile gets its normal summary first
     (the second worker takes it; nothing queues behind the slow job)."""
     fake, pages = bot_world
     slow_user, other_user = fake.user(501, "Slow", "en"), fake.user(502, "Other", "en")
-    document = fake.document("long.txt", _SLOW_PROSE.make(400_000).encode(), "text/plain")
+    document = fake.document("long.txt", _SLOW_PROSE.make(1_200_000).encode(), "text/plain")
     mark = fake.mark()
     sent_at = time.monotonic()
     fake.send(fake.message(fake.private_chat(slow_user), slow_user, document=document))

@@ -251,7 +251,7 @@ def test_a_webhook_update_delivered_twice_is_answered_once(tmp_path: Path) -> No
             update_id = fake.inject(
                 {"message": fake.message(fake.private_chat(user), user, pages.url("/library"))}
             )
-            fake.answer(601, since=mark)
+            fake.answer(601, since=mark, timeout=30)  # generous: a loaded machine is slow to start
             fake.redeliver(update_id)  # as Telegram does after a slow or failed delivery
             time.sleep(2)
             answers = [c for c in fake.calls_of("sendMessage", since=mark) if int(c.params["chat_id"]) == 601]
