@@ -8,7 +8,7 @@ ARG BASE_IMAGE=python:3.12-slim
 
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
-COPY requirements/runtime.lock ./requirements/
+COPY requirements.lock ./
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 # Exactly the locked versions, hash-checked (the same lock CI tests with);
@@ -20,7 +20,7 @@ RUN --mount=type=secret,id=ca,required=false \
     if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi \
  && python3 -m venv /opt/keypoint \
  && /opt/keypoint/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps --require-hashes \
-      -r requirements/runtime.lock \
+      -r requirements.lock \
  && /opt/keypoint/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps --no-build-isolation . \
  && { /opt/keypoint/bin/pip uninstall -y pip setuptools wheel >/dev/null 2>&1 || true; } \
  && find /opt/keypoint -name '__pycache__' -prune -exec rm -rf {} + \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Refresh the lock files from pyproject.toml:  bash requirements/refresh.sh
+# Refresh the lock files (requirements*.lock at the top level) from pyproject.toml:
+#   bash requirements/refresh.sh
 # Keeps every pin that still satisfies pyproject.toml; pass --upgrade to move
 # everything to the newest allowed release (or --upgrade-package NAME).
 # The locks are universal (any platform, Python >= 3.11) and carry hashes, so
@@ -15,8 +16,8 @@ compile() {
   "$tools/bin/uv" pip compile --quiet --universal --python-version 3.11 --generate-hashes \
     "$@"
 }
-# dev.lock is the superset; the others are constrained by it, so a package
+# requirements-dev.lock is the superset; the others are constrained by it, so a package
 # shared by two locks has one version in both.
-compile pyproject.toml requirements/build.in --extra test --extra lint -o requirements/dev.lock "$@"
-compile pyproject.toml requirements/build.in -c requirements/dev.lock -o requirements/runtime.lock "$@"
-compile pyproject.toml requirements/build.in --extra bench -c requirements/dev.lock -o requirements/bench.lock "$@"
+compile pyproject.toml requirements/build.in --extra test --extra lint -o requirements-dev.lock "$@"
+compile pyproject.toml requirements/build.in -c requirements-dev.lock -o requirements.lock "$@"
+compile pyproject.toml requirements/build.in --extra bench -c requirements-dev.lock -o requirements-bench.lock "$@"

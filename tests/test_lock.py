@@ -22,7 +22,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements"
-LOCKS = ("runtime.lock", "dev.lock", "bench.lock")
+LOCKS = ("requirements.lock", "requirements-dev.lock", "requirements-bench.lock")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
@@ -37,7 +37,7 @@ class Lock:
 
 
 def read_lock(name: str) -> Lock:
-    lines = (REQUIREMENTS / name).read_text(encoding="utf-8").splitlines()
+    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
     lock = Lock(command=lines[1].lstrip("# ").strip())
     current = ""
     for line in lines[2:]:
@@ -66,7 +66,7 @@ def requirements_for(command: str) -> list[Requirement]:
 @pytest.mark.parametrize("name", LOCKS)
 def test_lock_satisfies_pyproject(name: str) -> None:
     lock = read_lock(name)
-    assert "pyproject.toml" in lock.command and f"-o requirements/{name}" in lock.command
+    assert "pyproject.toml" in lock.command and f"-o {name}" in lock.command
     for requirement in requirements_for(lock.command):
         package = canonicalize_name(requirement.name)
         assert package in lock.pins, f"{requirement} is not in {name}: refresh the lock"
@@ -92,12 +92,12 @@ def test_every_pin_is_hashed(name: str) -> None:
 
 def test_locks_agree_on_shared_versions() -> None:
     locks = {name: read_lock(name) for name in LOCKS}
-    dev = locks["dev.lock"]
+    dev = locks["requirements-dev.lock"]
     for name, lock in locks.items():
         for package, version in lock.pins.items():
             if package in dev.pins:
                 expected = dev.pins[package]
-                assert version == expected, f"{package}: {name} {version}, dev.lock {expected}"
+                assert version == expected, f"{package}: {name} {version}, requirements-dev.lock {expected}"
 
 
 def test_build_requirements_are_locked() -> None:

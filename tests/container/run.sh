@@ -91,7 +91,7 @@ locked_versions() {
   "${podman_run[@]}" --rm --no-healthcheck --entrypoint python3 "$image" -c \
     'import importlib.metadata as m; print("\n".join(f"{d.name}=={d.version}" for d in m.distributions()))' \
     > "$cache/image-versions.txt"
-  "$python" - "$root/requirements/runtime.lock" "$cache/image-versions.txt" <<'PY'
+  "$python" - "$root/requirements.lock" "$cache/image-versions.txt" <<'PY'
 import re, sys
 from packaging.utils import canonicalize_name as name
 def pins(path):
