@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from telegram import (
+    CallbackQuery,
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -370,12 +371,24 @@ async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(text(language, "rate_limited"), show_alert=True)
         return
     variant = await shared.ready.with_points(digest, view.points)
+    await _show_pressed(query, context, variant, view, chat_settings, language)
+
+
+async def _show_pressed(
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    variant: Digest,
+    view: View,
+    chat_settings: ChatSettings,
+    language: str,
+) -> None:
+    """Answer a button press by showing ``variant`` as ``view`` asks, in place of the reply."""
     parts = render_parts(
         variant,
         ui_language=language,
         show_quotes=chat_settings.show_quotes,
         all_quotes=view.all_quotes,
-        chinese=chat_settings.chinese or shared.settings.convert_chinese,
+        chinese=chat_settings.chinese or deps(context).settings.convert_chinese,
     )
     await query.answer()
     await _show(
@@ -445,17 +458,7 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except KeypointError as exc:
         await query.answer(error_text(language, exc.code), show_alert=True)
         return
-    parts = render_parts(
-        variant,
-        ui_language=language,
-        show_quotes=chat_settings.show_quotes,
-        all_quotes=view.all_quotes,
-        chinese=chat_settings.chinese or shared.settings.convert_chinese,
-    )
-    await query.answer()
-    await _show(
-        context, query.inline_message_id, query.message, parts, view, variant, chat_settings, language
-    )
+    await _show_pressed(query, context, variant, view, chat_settings, language)
 
 
 async def report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
